@@ -1,0 +1,64 @@
+import { test as base, type BrowserContext, type Page } from '@playwright/test';
+import { startRelay } from '@tandem/relay';
+import { fileURLToPath } from 'node:url';
+
+export const CLIENT_DIR = fileURLToPath(new URL('../../dist/client', import.meta.url));
+
+export interface RunningRelay {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface Party {
+  context: BrowserContext;
+  page: Page;
+}
+
+interface Fixtures {
+  /** The real relay on a free loopback port, serving the built client. */
+  relay: RunningRelay;
+  /** Two separate browser contexts (separate storage, no BroadcastChannel between them). */
+  counsellor: Party;
+  beneficiary: Party;
+}
+
+async function openParty(
+  browser: import('@playwright/test').Browser,
+  baseURL: string,
+  name: string,
+  errors: string[],
+): Promise<Party> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`[${name}] ${error.message}`));
+  return { context, page };
+}
+
+export const test = base.extend<Fixtures>({
+  relay: async ({}, use) => {
+    const relay = await startRelay({ port: 0, host: '127.0.0.1', staticDir: CLIENT_DIR });
+    await use(relay);
+    await relay.close();
+  },
+  counsellor: async ({ browser, relay }, use, testInfo) => {
+    const errors: string[] = [];
+    const party = await openParty(browser, relay.url, 'counsellor', errors);
+    await use(party);
+    await party.context.close();
+    if (errors.length && testInfo.status === testInfo.expectedStatus) {
+      throw new Error(`Uncaught page errors:\n${errors.join('\n')}`);
+    }
+  },
+  beneficiary: async ({ browser, relay }, use, testInfo) => {
+    const errors: string[] = [];
+    const party = await openParty(browser, relay.url, 'beneficiary', errors);
+    await use(party);
+    await party.context.close();
+    if (errors.length && testInfo.status === testInfo.expectedStatus) {
+      throw new Error(`Uncaught page errors:\n${errors.join('\n')}`);
+    }
+  },
+});
+
+export { expect } from '@playwright/test';
