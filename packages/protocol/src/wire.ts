@@ -25,6 +25,8 @@ export const MessageKind = {
   Awareness: 2,
   /** A signed destroy order, announced (and re-announced) to the other party. */
   Tombstone: 3,
+  /** Empty heartbeat on the relay topic: tells the other devices this one is online. */
+  Presence: 4,
 } as const;
 
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -39,7 +41,8 @@ export function isMessageKind(byte: number): byte is MessageKind {
 export type WireMessage =
   | { readonly kind: typeof MessageKind.Sync; readonly payload: Uint8Array }
   | { readonly kind: typeof MessageKind.Awareness; readonly payload: Uint8Array }
-  | { readonly kind: typeof MessageKind.Tombstone; readonly payload: Uint8Array };
+  | { readonly kind: typeof MessageKind.Tombstone; readonly payload: Uint8Array }
+  | { readonly kind: typeof MessageKind.Presence; readonly payload: Uint8Array };
 
 // ---------------------------------------------------------------------------------------
 // Parties

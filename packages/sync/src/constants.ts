@@ -1,0 +1,19 @@
+/** Timings and sizes of the sync layer, each once, with its unit. */
+
+/** How often a session announces itself on the relay topic (also keeps the socket alive). */
+export const RELAY_HEARTBEAT_MS = 5_000;
+/** A relay peer not heard from for this long is considered gone. */
+export const PRESENCE_TIMEOUT_MS = 15_000;
+/** First reconnect delay after the relay socket drops; doubles up to the max, with jitter. */
+export const RECONNECT_BASE_MS = 250;
+export const RECONNECT_MAX_MS = 10_000;
+/** After this many failed attempts in a row, the status says `offline` instead of `connecting`. */
+export const OFFLINE_AFTER_FAILED_ATTEMPTS = 2;
+/** Largest base64 text accepted from the relay before anything is decoded (≈ 1 MiB sealed). */
+export const MAX_RELAY_DATA_CHARS = 1_400_000;
+/** How long to wait for the relay's /config before going on without ICE servers. */
+export const CONFIG_TIMEOUT_MS = 3_000;
+/** How long opening a local database may take before it is reported as failed. */
+export const STORAGE_OPEN_TIMEOUT_MS = 5_000;
+/** How often the P2P connection count is re-read (y-webrtc has no connect event on the provider). */
+export const P2P_POLL_MS = 1_000;

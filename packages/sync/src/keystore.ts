@@ -1,0 +1,162 @@
+import type { PartyRole } from '@tandem/protocol';
+import { requestToPromise, transactionDone } from './idb.ts';
+import { StorageError, classifyStorageError, withTimeout } from './storage-error.ts';
+import { STORAGE_OPEN_TIMEOUT_MS } from './constants.ts';
+
+/**
+ * The device's keystore: its own IndexedDB database, apart from every bilan's database.
+ * It holds the device identity, each bilan's key and a small summary for the home
+ * list, and the evidence records that must outlive a destroyed bilan. Content never
+ * goes here.
+ */
+export const KEYSTORE_DB_NAME = 'tandem-keystore';
+const KEYSTORE_VERSION = 1;
+const DEVICE_STORE = 'device';
+const BILANS_STORE = 'bilans';
+const EVIDENCE_STORE = 'evidence';
+const IDENTITY_KEY = 'identity';
+
+/** What the home screen shows of a bilan without opening its document. */
+export interface BilanSummaryCache {
+  readonly beneficiaryName: string;
+  readonly counsellorName: string;
+  readonly phase: string;
+  readonly secondsUsed: number;
+  readonly capSeconds: number;
+  readonly retentionDeadline: number | null;
+  readonly lastActivityAt: number;
+}
+
+export interface StoredBilanRecord {
+  readonly bilanId: string;
+  readonly key: Uint8Array;
+  readonly role: PartyRole;
+  readonly createdAt: number;
+  readonly lastOpenedAt: number;
+  readonly summary: BilanSummaryCache | null;
+}
+
+/** A bilan as the client sees it: everything but the key. */
+export type StoredBilan = Omit<StoredBilanRecord, 'key'>;
+
+export class Keystore {
+  private constructor(
+    private readonly db: IDBDatabase,
+    readonly factory: IDBFactory,
+  ) {}
+
+  static async open(factory: IDBFactory = indexedDB): Promise<Keystore> {
+    if (!factory) throw new StorageError('unavailable');
+    const request = factory.open(KEYSTORE_DB_NAME, KEYSTORE_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(DEVICE_STORE)) db.createObjectStore(DEVICE_STORE);
+      if (!db.objectStoreNames.contains(BILANS_STORE)) {
+        db.createObjectStore(BILANS_STORE, { keyPath: 'bilanId' });
+      }
+      if (!db.objectStoreNames.contains(EVIDENCE_STORE)) {
+        db.createObjectStore(EVIDENCE_STORE, { keyPath: 'bilanId' });
+      }
+    };
+    const blocked = new Promise<never>((_, reject) => {
+      request.onblocked = () => reject(new StorageError('blocked'));
+    });
+    try {
+      const db = await withTimeout(Promise.race([requestToPromise(request), blocked]), STORAGE_OPEN_TIMEOUT_MS);
+      return new Keystore(db, factory);
+    } catch (error) {
+      throw error instanceof StorageError ? error : new StorageError(classifyStorageError(error), error);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The stored identity as read; @tandem/crypto parses and validates it. */
+  async getIdentity(): Promise<unknown> {
+    return this.read(DEVICE_STORE, IDENTITY_KEY);
+  }
+
+  async putIdentity(identity: object): Promise<void> {
+    await this.write(DEVICE_STORE, (store) => store.put(identity, IDENTITY_KEY));
+  }
+
+  async listBilans(): Promise<StoredBilanRecord[]> {
+    const tx = this.db.transaction(BILANS_STORE, 'readonly');
+    const all: unknown[] = await requestToPromise(tx.objectStore(BILANS_STORE).getAll());
+    return all.map(parseBilanRecord).filter((b): b is StoredBilanRecord => b !== null);
+  }
+
+  async getBilan(bilanId: string): Promise<StoredBilanRecord | null> {
+    return parseBilanRecord(await this.read(BILANS_STORE, bilanId));
+  }
+
+  async putBilan(record: StoredBilanRecord): Promise<void> {
+    await this.write(BILANS_STORE, (store) => store.put(record));
+  }
+
+  async deleteBilan(bilanId: string): Promise<void> {
+    await this.write(BILANS_STORE, (store) => store.delete(bilanId));
+  }
+
+  /** Evidence records are opaque to the keystore: the workspace layer defines and parses them. */
+  async getEvidence(bilanId: string): Promise<unknown> {
+    return this.read(EVIDENCE_STORE, bilanId);
+  }
+
+  async listEvidence(): Promise<unknown[]> {
+    const tx = this.db.transaction(EVIDENCE_STORE, 'readonly');
+    return requestToPromise(tx.objectStore(EVIDENCE_STORE).getAll());
+  }
+
+  async putEvidence(record: { readonly bilanId: string }): Promise<void> {
+    await this.write(EVIDENCE_STORE, (store) => store.put(record));
+  }
+
+  async deleteEvidence(bilanId: string): Promise<void> {
+    await this.write(EVIDENCE_STORE, (store) => store.delete(bilanId));
+  }
+
+  private async read(storeName: string, key: string): Promise<unknown> {
+    const tx = this.db.transaction(storeName, 'readonly');
+    return requestToPromise(tx.objectStore(storeName).get(key));
+  }
+
+  private async write(storeName: string, action: (store: IDBObjectStore) => void): Promise<void> {
+    const tx = this.db.transaction(storeName, 'readwrite');
+    action(tx.objectStore(storeName));
+    await transactionDone(tx);
+  }
+}
+
+function parseSummary(value: unknown): BilanSummaryCache | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const text = (x: unknown) => (typeof x === 'string' ? x : '');
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return {
+    beneficiaryName: text(v.beneficiaryName),
+    counsellorName: text(v.counsellorName),
+    phase: text(v.phase),
+    secondsUsed: num(v.secondsUsed),
+    capSeconds: num(v.capSeconds),
+    retentionDeadline: typeof v.retentionDeadline === 'number' ? v.retentionDeadline : null,
+    lastActivityAt: num(v.lastActivityAt),
+  };
+}
+
+function parseBilanRecord(value: unknown): StoredBilanRecord | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.bilanId !== 'string' || !(v.key instanceof Uint8Array)) return null;
+  if (v.role !== 'counsellor' && v.role !== 'beneficiary') return null;
+  return {
+    bilanId: v.bilanId,
+    key: v.key,
+    role: v.role,
+    createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0,
+    lastOpenedAt: typeof v.lastOpenedAt === 'number' ? v.lastOpenedAt : 0,
+    summary: parseSummary(v.summary),
+  };
+}

@@ -1,0 +1,267 @@
+import {
+  decodePresence,
+  decodeRelayEnvelope,
+  encodePresence,
+  encodeRelayEnvelope,
+  MessageKind,
+  PresenceFlag,
+  SENDER_ID_BYTES,
+} from '@tandem/protocol';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { fromBase64, toBase64 } from 'lib0/buffer';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type * as Y from 'yjs';
+import { PRESENCE_TIMEOUT_MS, RELAY_HEARTBEAT_MS } from './constants.ts';
+import { RelaySocket, type WebSocketFactory } from './relay-socket.ts';
+import type { SealedChannel } from './sealed-channel.ts';
+
+export interface RelayProviderOptions {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly signalUrl: string;
+  readonly topic: string;
+  readonly channel: SealedChannel;
+  /** How many other devices are reachable over an open WebRTC data channel right now. */
+  readonly p2pConnections: () => number;
+  readonly createSocket?: WebSocketFactory;
+  /** Called whenever something the status depends on changes. */
+  readonly onChange: () => void;
+  /** A sealed tombstone announcement arrived (already opened; not yet verified). */
+  readonly onTombstone?: (payload: Uint8Array) => void;
+}
+
+/**
+ * The encrypted relay fallback: the same y-protocols sync and awareness messages that
+ * y-webrtc sends over data channels, sealed with the bilan's docKey and published on the
+ * relay topic. It always listens, but only sends while some other device on the topic is
+ * not covered by an open data channel, so steady-state P2P carries each update once.
+ */
+export class RelayProvider {
+  private readonly socket: RelaySocket;
+  private readonly senderId = crypto.getRandomValues(new Uint8Array(SENDER_ID_BYTES));
+  private readonly ownSenderHex = Array.from(this.senderId, (b) => b.toString(16).padStart(2, '0')).join('');
+  private readonly peersLastSeen = new Map<string, number>();
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private socketOpen = false;
+  private failedAttempts = 0;
+  private subscribersOnTopic: number | null = null;
+  private wasActive = false;
+  private rejected = 0;
+  private oversize = 0;
+  private lastSync: number | null = null;
+
+  constructor(private readonly options: RelayProviderOptions) {
+    this.socket = new RelaySocket(
+      options.signalUrl,
+      options.topic,
+      {
+        onPublish: (data, clients) => this.receive(data, clients),
+        onState: (open, failedAttempts) => this.socketStateChanged(open, failedAttempts),
+        onMalformed: () => this.reject(),
+      },
+      options.createSocket,
+    );
+    options.doc.on('update', this.onDocUpdate);
+    options.awareness.on('update', this.onAwarenessUpdate);
+    this.heartbeat = setInterval(() => this.tick(), RELAY_HEARTBEAT_MS);
+  }
+
+  get isOpen(): boolean {
+    return this.socketOpen;
+  }
+  get failedConnectAttempts(): number {
+    return this.failedAttempts;
+  }
+  get rejectedMessages(): number {
+    return this.rejected;
+  }
+  /** Outgoing messages not sent because they exceeded the sealed size limit. */
+  get oversizeMessages(): number {
+    return this.oversize;
+  }
+  get lastSyncAt(): number | null {
+    return this.lastSync;
+  }
+  /** Other devices heard on the relay topic within the presence timeout. */
+  get relayPeers(): number {
+    return this.peersLastSeen.size;
+  }
+
+  /** True while this provider must carry updates: some other device is not reachable over P2P. */
+  isActive(): boolean {
+    if (!this.socketOpen) return false;
+    const others = Math.max(this.peersLastSeen.size, (this.subscribersOnTopic ?? 1) - 1);
+    return others > this.options.p2pConnections();
+  }
+
+  /** Publishes a sealed message of any kind (used for tombstone announcements). */
+  publish(kind: MessageKind, payload: Uint8Array): boolean {
+    if (!this.socketOpen) return false;
+    let sealed: Uint8Array;
+    try {
+      sealed = this.options.channel.seal(kind, encodeRelayEnvelope(this.senderId, payload));
+    } catch {
+      // Over the sealed size limit: never sent in pieces or in clear. The update stays
+      // in the local copy and travels over P2P, or in a later, smaller sync.
+      this.oversize++;
+      return false;
+    }
+    return this.socket.publish(toBase64(sealed));
+  }
+
+  /** Re-checks whether the provider must carry updates (call when P2P connections change). */
+  refresh(): void {
+    const active = this.isActive();
+    if (active && !this.wasActive) this.sendHello();
+    this.wasActive = active;
+  }
+
+  reconnectNow(): void {
+    this.socket.reconnectNow();
+  }
+
+  destroy(): void {
+    clearInterval(this.heartbeat);
+    this.options.doc.off('update', this.onDocUpdate);
+    this.options.awareness.off('update', this.onAwarenessUpdate);
+    this.socket.close();
+    this.socketOpen = false;
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this || !this.isActive()) return;
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeUpdate(encoder, update);
+    if (this.publish(MessageKind.Sync, encoding.toUint8Array(encoder))) this.markSynced();
+  };
+
+  private readonly onAwarenessUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this || !this.isActive()) return;
+    const clients = change.added.concat(change.updated, change.removed);
+    this.publish(
+      MessageKind.Awareness,
+      awarenessProtocol.encodeAwarenessUpdate(this.options.awareness, clients),
+    );
+  };
+
+  private socketStateChanged(open: boolean, failedAttempts: number): void {
+    this.socketOpen = open;
+    this.failedAttempts = failedAttempts;
+    if (open) {
+      // Tell whoever is on the topic we are here, and ask for what we miss.
+      this.sendHello();
+    } else {
+      this.peersLastSeen.clear();
+      this.subscribersOnTopic = null;
+    }
+    this.wasActive = this.isActive();
+    this.options.onChange();
+  }
+
+  /**
+   * Sync step 1 and awareness (others answer with what we miss), plus a Hello presence
+   * asking them for their step 1 (we answer with what they miss, e.g. offline edits).
+   */
+  private sendHello(): void {
+    this.publish(MessageKind.Presence, encodePresence(PresenceFlag.Hello));
+    this.sendSyncStep1();
+  }
+
+  private sendSyncStep1(): void {
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(encoder, this.options.doc);
+    this.publish(MessageKind.Sync, encoding.toUint8Array(encoder));
+    const { awareness } = this.options;
+    if (awareness.getLocalState() !== null) {
+      this.publish(
+        MessageKind.Awareness,
+        awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]),
+      );
+    }
+  }
+
+  private receive(data: string, clients: number | null): void {
+    let sealed: Uint8Array;
+    try {
+      sealed = fromBase64(data);
+    } catch {
+      this.reject();
+      return;
+    }
+    const opened = this.options.channel.open(sealed);
+    if (!opened.ok) {
+      this.reject();
+      return;
+    }
+    const envelope = decodeRelayEnvelope(opened.plaintext);
+    if (!envelope.ok) {
+      this.reject();
+      return;
+    }
+    if (clients !== null) this.subscribersOnTopic = clients;
+    const { senderId, payload } = envelope.value;
+    if (senderId === this.ownSenderHex) return;
+    const isNewPeer = !this.peersLastSeen.has(senderId);
+    this.peersLastSeen.set(senderId, Date.now());
+    if (isNewPeer) this.sendSyncStep1();
+    try {
+      this.apply(opened.kind, payload);
+    } catch {
+      // A sealed message from a key holder that still does not decode: drop it, count it.
+      this.reject();
+    }
+    this.refresh();
+    this.options.onChange();
+  }
+
+  private apply(kind: MessageKind, payload: Uint8Array): void {
+    switch (kind) {
+      case MessageKind.Sync: {
+        const decoder = decoding.createDecoder(payload);
+        const reply = encoding.createEncoder();
+        const type = syncProtocol.readSyncMessage(decoder, reply, this.options.doc, this);
+        if (type !== syncProtocol.messageYjsSyncStep1) this.markSynced();
+        if (encoding.length(reply) > 0) this.publish(MessageKind.Sync, encoding.toUint8Array(reply));
+        return;
+      }
+      case MessageKind.Awareness:
+        awarenessProtocol.applyAwarenessUpdate(this.options.awareness, payload, this);
+        return;
+      case MessageKind.Tombstone:
+        this.options.onTombstone?.(payload);
+        return;
+      case MessageKind.Presence:
+        if (decodePresence(payload) === PresenceFlag.Hello) this.sendSyncStep1();
+        return;
+    }
+  }
+
+  private tick(): void {
+    this.publish(MessageKind.Presence, encodePresence(PresenceFlag.Heartbeat));
+    const cutoff = Date.now() - PRESENCE_TIMEOUT_MS;
+    let changed = false;
+    for (const [peer, seen] of this.peersLastSeen) {
+      if (seen < cutoff) {
+        this.peersLastSeen.delete(peer);
+        changed = true;
+      }
+    }
+    this.refresh();
+    if (changed) this.options.onChange();
+  }
+
+  private markSynced(): void {
+    if (this.peersLastSeen.size > 0) this.lastSync = Date.now();
+  }
+
+  private reject(): void {
+    this.rejected++;
+    this.options.onChange();
+  }
+
+}

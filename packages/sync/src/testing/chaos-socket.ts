@@ -1,0 +1,104 @@
+import * as prng from 'lib0/prng';
+import WebSocket from 'ws';
+import type { WebSocketFactory, WebSocketLike } from '../relay-socket.ts';
+
+/**
+ * A faulty network between a session and the real relay, for tests: every frame is
+ * delayed by a random amount (so frames overtake each other), some are delivered
+ * twice, and `cut()` kills connections abruptly, losing whatever was in flight.
+ * All randomness comes from one seeded generator so a failing run replays.
+ */
+export class ChaosNetwork {
+  private readonly sockets = new Set<ChaosSocket>();
+  calm = false;
+
+  constructor(
+    readonly random: prng.PRNG,
+    readonly maxDelayMs = 15,
+    readonly duplicateRate = 0.05,
+  ) {}
+
+  factory(): WebSocketFactory {
+    return (url) => {
+      const socket = new ChaosSocket(url, this);
+      this.sockets.add(socket);
+      return socket;
+    };
+  }
+
+  /** Kills one random open connection, dropping its in-flight frames. */
+  cutOne(): void {
+    const open = [...this.sockets].filter((s) => s.readyState === 1);
+    if (open.length === 0) return;
+    prng.oneOf(this.random, open).cut();
+  }
+
+  delay(): number {
+    return this.calm ? 0 : prng.uint32(this.random, 0, this.maxDelayMs);
+  }
+
+  duplicate(): boolean {
+    return !this.calm && prng.real53(this.random) < this.duplicateRate;
+  }
+
+  forget(socket: ChaosSocket): void {
+    this.sockets.delete(socket);
+  }
+}
+
+class ChaosSocket implements WebSocketLike {
+  private readonly inner: WebSocket;
+  private generation = 0;
+  onopen: ((event: unknown) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+
+  constructor(
+    url: string,
+    private readonly network: ChaosNetwork,
+  ) {
+    this.inner = new WebSocket(url);
+    this.inner.on('open', () => this.onopen?.({}));
+    this.inner.on('error', () => this.onerror?.({}));
+    this.inner.on('close', (code) => {
+      this.generation++;
+      this.network.forget(this);
+      this.onclose?.({ code });
+    });
+    this.inner.on('message', (data) => {
+      const text = data.toString();
+      this.later(() => this.onmessage?.({ data: text }));
+    });
+  }
+
+  get readyState(): number {
+    return this.inner.readyState;
+  }
+
+  send(data: string): void {
+    this.later(() => {
+      if (this.inner.readyState === 1) this.inner.send(data);
+    });
+  }
+
+  close(code?: number, reason?: string): void {
+    this.inner.close(code, reason);
+  }
+
+  cut(): void {
+    this.generation++;
+    this.inner.terminate();
+  }
+
+  /** Runs `deliver` after a random delay, maybe twice; frames of a cut connection are lost. */
+  private later(deliver: () => void): void {
+    const generation = this.generation;
+    const times = this.network.duplicate() ? 2 : 1;
+    for (let i = 0; i < times; i++) {
+      setTimeout(() => {
+        if (generation === this.generation) deliver();
+      }, this.network.delay());
+    }
+  }
+}
