@@ -1,0 +1,32 @@
+// @tandem/crypto: the only code that touches libsodium. Seal/open, sign/verify and
+// derive level only; byte layouts live in @tandem/protocol.
+export { ready } from './sodium.ts';
+export {
+  bilanKeyFromBytes,
+  createBilanId,
+  createBilanKey,
+  devicePublicKeyFromBytes,
+  randomId,
+  type BilanKey,
+  type DevicePublicKey,
+  type DocKey,
+  type RtcPassword,
+} from './keys.ts';
+export { deriveBilanKeys, STORE_NAME_PREFIX, type DerivedKeys } from './derive.ts';
+export { openMessage, sealMessage, type OpenResult } from './seal.ts';
+export {
+  createDeviceIdentity,
+  exportIdentity,
+  importIdentity,
+  publicKeyOf,
+  type DeviceIdentity,
+  type StoredIdentity,
+} from './identity.ts';
+export { fingerprint, hashBytes } from './hash.ts';
+export {
+  createSignedRecord,
+  signRecord,
+  verifyRecord,
+  verifySignedRecord,
+  type RecordSignature,
+} from './sign.ts';
