@@ -1,4 +1,5 @@
 export * from './close-codes.ts';
+export * from './signaling.ts';
 export * from './wire.ts';
 export * from './limits.ts';
 export * from './base64url.ts';

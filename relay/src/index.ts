@@ -1,0 +1,6 @@
+export { startRelay, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATIC_DIR } from './server.ts';
+export type { RunningRelay, StartRelayOptions } from './server.ts';
+export type { PublishTap } from './router.ts';
+export type { FanOut, DeliverPublish } from './fan-out.ts';
+export type { IceServer } from './ice-servers.ts';
+export { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
