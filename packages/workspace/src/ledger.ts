@@ -144,7 +144,10 @@ function resolveSession(
   const startedBy = roleOfKey(meta, starterKey);
   if (startedBy === 'unknown') return { id, reason: 'unknown-starter' };
   const heartbeats = deviceEntries(map, HEARTBEAT_PREFIX, meta);
-  const stops = deviceEntries(map, STOP_PREFIX, meta).sort((a, b) => a.at - b.at);
+  // Ties between stops go to the counsellor, so `stoppedBy` is the same on every copy.
+  const stops = deviceEntries(map, STOP_PREFIX, meta).sort(
+    (a, b) => a.at - b.at || (a.role === b.role ? 0 : a.role === 'counsellor' ? -1 : 1),
+  );
   const lastActivityAt = Math.max(startedAt, ...heartbeats.map((h) => h.at));
   const present = new Set<Role>([startedBy, ...heartbeats.map((h) => h.role)]);
   for (const stop of stops) present.add(stop.role);
