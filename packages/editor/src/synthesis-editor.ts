@@ -1,7 +1,14 @@
 import { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
-import StarterKit from '@tiptap/starter-kit';
+import Bold from '@tiptap/extension-bold';
+import Document from '@tiptap/extension-document';
+import HardBreak from '@tiptap/extension-hard-break';
+import Heading from '@tiptap/extension-heading';
+import Italic from '@tiptap/extension-italic';
+import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list';
+import Paragraph from '@tiptap/extension-paragraph';
+import Text from '@tiptap/extension-text';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -11,6 +18,7 @@ import {
   UNDO_CAPTURE_TIMEOUT_MS,
   type SectionHeadingLevel,
 } from './constants.ts';
+import { SafeLink } from './link-mark.ts';
 import { parseLinkHref, type LinkHrefResult } from './links.ts';
 import { countWords } from './word-count.ts';
 
@@ -21,6 +29,7 @@ export interface SynthesisEditorOptions {
   fragment: Y.XmlFragment;
   /** Shared presence: carries this party's caret and shows the other party's. */
   awareness: Awareness;
+  /** Published as the awareness `user` field (extra fields such as a role are kept). */
   user: CaretUser;
   /** Accessible name of the editable area (the section title). */
   label: string;
@@ -90,24 +99,20 @@ export function createSynthesisEditor(options: SynthesisEditorOptions): Synthesi
       },
     },
     extensions: [
-      StarterKit.configure({
-        // Collaboration brings its own (Yjs) undo history.
-        undoRedo: false,
-        heading: { levels: [...SECTION_HEADING_LEVELS] },
-        code: false,
-        codeBlock: false,
-        horizontalRule: false,
-        underline: false,
-        strike: false,
-        link: {
-          openOnClick: false,
-          autolink: true,
-          linkOnPaste: true,
-          protocols: ['mailto'],
-          isAllowedUri: (url) => parseLinkHref(url).ok,
-          HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: '_blank' },
-        },
-      }),
+      // Only what a synthesis needs (no code blocks, rules, tables…): a smaller chunk,
+      // and nothing the other party could paste that the exports cannot render.
+      Document,
+      Paragraph,
+      Text,
+      HardBreak,
+      Heading.configure({ levels: [...SECTION_HEADING_LEVELS] }),
+      Bold,
+      Italic,
+      BulletList,
+      OrderedList,
+      ListItem,
+      ListKeymap,
+      SafeLink,
       Collaboration.configure({
         fragment,
         yUndoOptions: {
@@ -167,7 +172,19 @@ export function createSynthesisEditor(options: SynthesisEditorOptions): Synthesi
     setBlock: (block) => void setBlock(editor, block),
     setLink(input) {
       const parsed = parseLinkHref(input);
-      if (parsed.ok) {
+      if (!parsed.ok) return parsed;
+      if (editor.state.selection.empty && !editor.isActive('link')) {
+        // Nothing selected: the address itself becomes the linked text.
+        editor
+          .chain()
+          .focus()
+          .insertContent({
+            type: 'text',
+            text: parsed.href.replace(/^mailto:/, ''),
+            marks: [{ type: 'link', attrs: { href: parsed.href } }],
+          })
+          .run();
+      } else {
         editor.chain().focus().extendMarkRange('link').setLink({ href: parsed.href }).run();
       }
       return parsed;

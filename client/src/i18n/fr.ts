@@ -1,0 +1,331 @@
+import { LINK_ERROR_MESSAGES } from '@tandem/protocol';
+
+// French is the product's language; en.ts must have exactly the same keys
+// (it is typed as `Messages`, so a missing or extra key fails the type check).
+export const fr = {
+  langName: 'Français',
+  app: {
+    name: 'Tandem',
+    tagline: 'Bilan de compétences co-écrit, chiffré de bout en bout',
+    language: 'Langue',
+    home: 'Mes bilans',
+    skipToContent: 'Aller au contenu',
+    loading: 'Chargement…',
+  },
+  errors: {
+    storageTitle: 'Le stockage local de ce navigateur est indisponible',
+    storageQuota:
+      "L'espace de stockage de ce navigateur est plein. Libérez de la place (autres sites, fichiers) puis rechargez la page : rien de ce qui est déjà enregistré n'est perdu.",
+    storageUnavailable:
+      'Ce navigateur refuse le stockage local (navigation privée, ou stockage désactivé). Tandem en a besoin pour garder votre copie du bilan. Ouvrez Tandem dans une fenêtre normale.',
+    storageBlocked:
+      'Tandem est ouvert dans un autre onglet qui bloque la mise à jour du stockage. Fermez les autres onglets Tandem puis rechargez.',
+    storageUnknown:
+      "Le stockage local n'a pas pu être ouvert. Rechargez la page ; si le problème persiste, essayez un autre navigateur.",
+    reload: 'Recharger',
+    unexpected:
+      "Une erreur inattendue s'est produite. Vos modifications déjà enregistrées sont conservées.",
+    details: 'Détail technique',
+    bilanOpenFailed: "Ce bilan n'a pas pu être ouvert sur cet appareil.",
+    bilanMissing: "Ce bilan n'est plus sur cet appareil (il a été retiré ou détruit).",
+    dismiss: 'Fermer',
+  },
+  home: {
+    title: 'Bilans sur cet appareil',
+    intro:
+      "Chaque bilan est conservé chiffré sur cet appareil et synchronisé directement avec l'autre partie.",
+    newBilan: 'Nouveau bilan',
+    empty:
+      "Aucun bilan sur cet appareil. Conseiller·ère : créez un bilan. Bénéficiaire : ouvrez le lien d'invitation reçu.",
+    beneficiary: 'Bénéficiaire',
+    unnamedBeneficiary: 'Bénéficiaire (nom à venir)',
+    role: 'Votre rôle',
+    roleCounsellor: 'Conseiller·ère',
+    roleBeneficiary: 'Bénéficiaire',
+    phase: 'Phase',
+    hours: 'Heures utilisées',
+    lastActivity: 'Dernière activité',
+    retention: 'Conservation jusqu’au',
+    retentionUnknown: 'Non fixée',
+    unknown: '—',
+    open: 'Ouvrir',
+    openLabel: (name: string) => `Ouvrir le bilan de ${name}`,
+    remove: 'Retirer de cet appareil',
+    removeLabel: (name: string) => `Retirer le bilan de ${name} de cet appareil`,
+    removeTitle: 'Retirer ce bilan de cet appareil ?',
+    removeBody: (name: string) =>
+      `La copie locale du bilan de ${name} et sa clé seront effacées de cet appareil. L'autre partie garde sa copie. Sans le lien, vous ne pourrez plus rouvrir ce bilan ici.`,
+    removeConfirm: 'Retirer définitivement',
+    cancel: 'Annuler',
+    removed: 'Le bilan a été retiré de cet appareil.',
+    removeFailed: "Le bilan n'a pas pu être retiré. Réessayez.",
+    listFailed: "La liste des bilans n'a pas pu être lue.",
+  },
+  create: {
+    title: 'Nouveau bilan',
+    intro:
+      "Renseignez le bilan. Vous obtiendrez ensuite le lien d'invitation à transmettre au/à la bénéficiaire.",
+    counsellorName: 'Votre nom (conseiller·ère)',
+    beneficiaryName: 'Nom du/de la bénéficiaire',
+    hourCap: 'Durée contractuelle (heures)',
+    hourCapHint: '24 heures au maximum, selon la convention.',
+    conventionDate: 'Date de la convention',
+    defaultMode: 'Modalité habituelle des séances',
+    submit: 'Créer le bilan',
+    creating: 'Création…',
+    cancel: 'Annuler',
+    required: 'Ce champ est obligatoire.',
+    capRange: (max: number) => `Indiquez une durée entre 1 et ${max} heures.`,
+    failed: "Le bilan n'a pas pu être créé. Rien n'a été envoyé ; réessayez.",
+  },
+  modes: {
+    presentiel: 'Présentiel',
+    distanciel: 'Distanciel',
+  },
+  invite: {
+    title: 'Inviter le/la bénéficiaire',
+    body: (name: string) =>
+      `Transmettez ce lien à ${name} par un canal de confiance (en main propre, messagerie sécurisée). Il contient la clé du bilan : toute personne qui le possède peut lire le bilan.`,
+    linkLabel: "Lien d'invitation",
+    copy: 'Copier le lien',
+    copied: 'Lien copié dans le presse-papiers.',
+    copyFailed: 'La copie a échoué : sélectionnez le lien et copiez-le manuellement.',
+    qr: "QR code du lien d'invitation, à scanner avec le téléphone du/de la bénéficiaire",
+    show: 'Inviter',
+    hide: "Masquer l'invitation",
+    failed: "Le lien d'invitation n'a pas pu être préparé.",
+  },
+  join: {
+    title: 'Invitation à un bilan de compétences',
+    invitedBy: (name: string) =>
+      `${name} vous invite à réaliser votre bilan de compétences avec Tandem.`,
+    waitingInviter:
+      "Votre conseiller·ère n'est pas encore connecté·e. Vous pouvez lire ces informations en attendant ; son nom s'affichera dès la connexion.",
+    dataTitle: 'Ce que Tandem fait de vos données',
+    dataE2e:
+      'Tout ce que vous écrivez est chiffré de bout en bout : seuls votre conseiller·ère et vous pouvez le lire. Le relais qui transmet les messages ne voit que des données illisibles et ne conserve rien.',
+    dataLocal:
+      'Une copie chiffrée du bilan est gardée sur chacun de vos deux appareils, pour travailler même hors ligne.',
+    dataRecipient:
+      "Vous êtes seul·e destinataire des résultats et de la synthèse. Rien n'est transmis à un tiers (employeur, financeur) sans votre accord écrit.",
+    dataRetention:
+      "À la fin du bilan, les documents de travail sont détruits côté prestataire ; la synthèse n'est conservée (3 ans au plus) qu'avec votre accord. Votre propre copie vous appartient.",
+    dataVoluntary: 'Votre participation est volontaire : refuser n’est jamais une faute.',
+    name: 'Votre nom',
+    nameHint: 'Tel que vous souhaitez le voir apparaître dans le bilan.',
+    accept: "J'accepte et je rejoins le bilan",
+    joining: 'Connexion au bilan…',
+    joiningWaiting:
+      'Votre accord est noté. Vous rejoindrez le bilan dès que votre conseiller·ère sera connecté·e.',
+    alreadyJoined:
+      "Ce bilan a déjà été rejoint depuis un autre appareil. Demandez à votre conseiller·ère de vérifier l'invitation.",
+    decline: 'Ne pas rejoindre',
+    declined: "Vous n'avez pas rejoint le bilan ; il a été retiré de cet appareil.",
+    failed: "Vous n'avez pas pu rejoindre le bilan. Réessayez.",
+    badLinkTitle: 'Ce lien ne peut pas être ouvert',
+    back: 'Retour à mes bilans',
+  },
+  linkErrors: {
+    empty: LINK_ERROR_MESSAGES.empty.fr,
+    'unknown-scheme': LINK_ERROR_MESSAGES['unknown-scheme'].fr,
+    'unknown-version': LINK_ERROR_MESSAGES['unknown-version'].fr,
+    'bad-base64': LINK_ERROR_MESSAGES['bad-base64'].fr,
+    truncated: LINK_ERROR_MESSAGES.truncated.fr,
+    'too-long': LINK_ERROR_MESSAGES['too-long'].fr,
+    'checksum-mismatch': LINK_ERROR_MESSAGES['checksum-mismatch'].fr,
+    'bad-role': LINK_ERROR_MESSAGES['bad-role'].fr,
+  },
+  phases: {
+    label: 'Phase du bilan',
+    preliminaire: 'Préliminaire',
+    investigation: 'Investigation',
+    conclusion: 'Conclusion',
+    preliminaireHelp:
+      'Analyser la demande et les besoins, présenter la méthode, formaliser les objectifs de départ.',
+    investigationHelp:
+      'Explorer valeurs, intérêts, motivations, compétences ; confronter les pistes au marché du travail.',
+    conclusionHelp:
+      "Restituer les résultats, construire le projet et le plan d'action, co-écrire la synthèse.",
+    changed: (phase: string) => `Phase : ${phase}.`,
+    whatFor: 'À quoi sert chaque phase ?',
+    rule: "Le/la conseiller·ère fait avancer le bilan d'une phase à la fois et peut revenir à une phase précédente.",
+    purposes: {
+      'analyse-request': 'Analyser la demande et les besoins',
+      'inform-method': 'Informer sur la méthode et le déroulement',
+      'initial-objectives': 'Formaliser les objectifs de départ (signés par les deux parties)',
+      'values-interests-motivations': 'Explorer valeurs, intérêts et motivations',
+      'competences-aptitudes': 'Identifier compétences et aptitudes',
+      'transferable-skills': 'Repérer les compétences transférables',
+      'explore-options': 'Explorer les pistes possibles',
+      'labour-market':
+        'Confronter les projets au marché du travail (métiers, formations, professionnels)',
+      'alternative-project': 'Envisager un projet alternatif',
+      restitution: 'Restituer les résultats détaillés',
+      'project-strengths-vigilance': "Construire le projet : points d'appui et points de vigilance",
+      'action-plan': "Établir le plan d'action",
+      synthesis: 'Co-écrire la synthèse',
+      'follow-up': 'Prévoir le suivi (entretien à 6 mois)',
+    },
+    errors: {
+      'not-initialised': "Le bilan n'est pas encore prêt.",
+      'unknown-device': "Cet appareil n'est pas reconnu comme partie du bilan.",
+      'not-allowed': 'Seul·e le/la conseiller·ère peut changer de phase.',
+      'same-phase': 'Le bilan est déjà dans cette phase.',
+      'skips-a-phase': "On avance d'une phase à la fois.",
+      'unknown-phase': 'Phase inconnue.',
+      ended: 'Le bilan est terminé : la phase ne change plus.',
+    },
+  },
+  connection: {
+    label: 'Connexion',
+    connecting: 'Connexion…',
+    p2p: 'Direct (pair à pair)',
+    relay: 'Via le relais chiffré',
+    offline: 'Hors ligne',
+    offlineHelp:
+      'Vos modifications sont enregistrées sur cet appareil et seront envoyées dès le retour de la connexion.',
+    relayUnreachable:
+      'Le relais est injoignable. Vous pouvez continuer : tout est enregistré sur cet appareil et sera synchronisé à la reconnexion.',
+    rejected: (count: number) =>
+      `${count} message${count > 1 ? 's' : ''} reçu${count > 1 ? 's' : ''} illisible${count > 1 ? 's' : ''} ${count > 1 ? 'ont' : 'a'} été ignoré${count > 1 ? 's' : ''}.`,
+    storageFailed:
+      "La copie locale ne peut pas être enregistrée sur cet appareil. Gardez cet onglet ouvert : vos modifications sont envoyées à l'autre partie tant que la connexion est active.",
+  },
+  presence: {
+    label: 'Présence',
+    you: 'Vous',
+    online: (name: string) => `${name} est en ligne`,
+    offline: (name: string) => `${name} est hors ligne`,
+    waitingFor: 'En attente du/de la bénéficiaire',
+    other: "L'autre partie",
+  },
+  unknownDevice: {
+    title: 'Appareil inconnu connecté',
+    body: (fingerprint: string) =>
+      `Un appareil qui n'est ni le vôtre ni celui de l'autre partie est connecté à ce bilan (empreinte ${fingerprint}). Si ce n'est pas un appareil que vous utilisez tous les deux, le lien a peut-être été transmis à un tiers : prévenez l'autre partie.`,
+    named: (name: string) => `Il se présente sous le nom « ${name} ».`,
+  },
+  workspace: {
+    title: (name: string) => `Bilan de ${name}`,
+    untitled: 'Bilan de compétences',
+    tabs: 'Parties du bilan',
+    synthesis: 'Synthèse',
+    actionPlan: "Plan d'action",
+    opening: 'Ouverture du bilan…',
+    hoursUsed: (used: string, cap: string) => `${used} / ${cap}`,
+    hoursLabel: 'Heures utilisées',
+    counsellor: 'Conseiller·ère',
+    beneficiary: 'Bénéficiaire',
+  },
+  synthesis: {
+    title: 'Document de synthèse',
+    confidential:
+      "Document confidentiel : il n'est remis qu'au/à la bénéficiaire, seul·e destinataire, et ne peut être communiqué à un tiers qu'avec son accord.",
+    sections: {
+      circonstances: 'Circonstances du bilan',
+      competences: 'Compétences et aptitudes',
+      projet: 'Projet',
+    },
+    hints: {
+      circonstances: 'Origine de la demande, objectifs, conditions de déroulement du bilan.',
+      competences:
+        'Savoirs, savoir-faire, savoir-être et aptitudes au regard des pistes envisagées ; points forts et points de vigilance.',
+      projet:
+        'Projet professionnel (et de formation), projet alternatif, principales étapes de mise en œuvre.',
+    },
+    words: (count: number) => `${count} mot${count > 1 ? 's' : ''}`,
+    totalWords: (count: number) => `Total : ${count} mot${count > 1 ? 's' : ''}`,
+    loadingEditor: "Chargement de l'éditeur…",
+    editorFailed:
+      "L'éditeur n'a pas pu se charger (connexion interrompue ?). Rechargez la page : le contenu du bilan est conservé.",
+    toolbar: 'Mise en forme',
+    bold: 'Gras',
+    italic: 'Italique',
+    block: 'Style de paragraphe',
+    paragraph: 'Paragraphe',
+    heading3: 'Titre',
+    heading4: 'Sous-titre',
+    bulletList: 'Liste à puces',
+    orderedList: 'Liste numérotée',
+    link: 'Lien',
+    linkPrompt: 'Adresse du lien (site ou e-mail)',
+    linkApply: 'Appliquer',
+    linkRemove: 'Retirer le lien',
+    linkCancel: 'Annuler',
+    linkEmpty: 'Saisissez une adresse.',
+    linkScheme: 'Seuls les liens web (https) et e-mail sont acceptés.',
+    linkInvalid: "Cette adresse n'est pas valide.",
+    undo: 'Annuler ma dernière modification',
+    redo: 'Rétablir',
+    editingSection: 'Section en cours de modification',
+  },
+  observations: {
+    failed: "L'observation n'a pas pu être enregistrée.",
+    title: 'Observations du/de la bénéficiaire',
+    intro:
+      'Le/la bénéficiaire consigne ici ses remarques sur la synthèse avant sa version finale. Elles sont conservées à côté de la synthèse.',
+    counsellorIntro:
+      'Remarques du/de la bénéficiaire sur la synthèse. Seul·e le/la bénéficiaire peut les rédiger.',
+    empty: 'Aucune observation pour le moment.',
+    section: 'Section concernée',
+    general: 'Synthèse en général',
+    text: 'Votre observation',
+    add: "Ajouter l'observation",
+    edit: 'Modifier',
+    save: 'Enregistrer',
+    cancel: 'Annuler',
+    remove: 'Supprimer',
+    removeLabel: (n: number) => `Supprimer l'observation ${n}`,
+    editLabel: (n: number) => `Modifier l'observation ${n}`,
+    edited: 'modifiée',
+    required: 'Écrivez votre observation avant de l’ajouter.',
+  },
+  actionPlan: {
+    title: "Plan d'action",
+    intro:
+      "Les étapes concrètes du projet, co-écrites. Il servira de base à l'entretien de suivi à 6 mois.",
+    empty: "Aucune action pour l'instant.",
+    add: 'Ajouter une action',
+    row: (n: number) => `Action ${n}`,
+    objective: 'Objectif',
+    action: 'Action',
+    deadline: 'Échéance',
+    resources: 'Ressources',
+    resourcesHint: 'Formation, documents, personnes à contacter…',
+    contact: 'Contact / responsable',
+    indicator: 'Indicateur de réussite',
+    status: 'Statut',
+    project: 'Projet',
+    statuses: {
+      a_faire: 'À faire',
+      en_cours: 'En cours',
+      fait: 'Fait',
+      abandonne: 'Abandonné',
+    },
+    funding: 'Financement',
+    fundingSources: {
+      cpf: 'CPF',
+      'transitions-pro': 'Transitions Pro',
+      'france-travail': 'France Travail',
+      employer: 'Employeur',
+      vae: 'VAE',
+      other: 'Autre',
+    },
+    projects: {
+      main: 'Projet principal',
+      alternative: 'Projet alternatif',
+    },
+    moveUp: (n: number) => `Monter l'action ${n}`,
+    moveDown: (n: number) => `Descendre l'action ${n}`,
+    remove: (n: number) => `Supprimer l'action ${n}`,
+    removeConfirm: (n: number) => `Supprimer l'action ${n} pour les deux parties ?`,
+    confirm: 'Supprimer',
+    cancel: 'Annuler',
+    moved: (n: number) => `Action déplacée en position ${n}.`,
+    removed: 'Action supprimée.',
+    added: 'Action ajoutée.',
+    keyboardHint: 'Alt + ↑ / ↓ dans une action pour la déplacer.',
+  },
+};
+
+export type Messages = typeof fr;

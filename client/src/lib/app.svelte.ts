@@ -1,0 +1,192 @@
+import { StorageError, TandemDevice, type StorageErrorCode, type StoredBilan } from '@tandem/sync';
+import type { LinkError } from '@tandem/protocol';
+import { getContext, setContext } from 'svelte';
+import type { BilanState, NewBilanSettings } from './bilan.svelte.ts';
+import { Locale } from './locale.svelte.ts';
+import { parseRoute, type Route } from './route.ts';
+
+export type Notice = { readonly tone: 'info' | 'error'; readonly text: string };
+
+type Startup =
+  | { readonly state: 'starting' }
+  | { readonly state: 'ready' }
+  | { readonly state: 'storage-failed'; readonly code: StorageErrorCode | 'unknown' };
+
+/**
+ * Everything that outlives a screen: the device, the list of local bilans, the route and
+ * the bilan currently open. Routes live in `history.state`, never in the URL: the URL's
+ * fragment is reserved for bilan links and is removed as soon as it has been read.
+ */
+export class AppState {
+  readonly locale = new Locale();
+  startup = $state.raw<Startup>({ state: 'starting' });
+  device = $state.raw<TandemDevice | null>(null);
+  route = $state.raw<Route>({ name: 'home' });
+  bilans = $state.raw<StoredBilan[]>([]);
+  bilansFailed = $state(false);
+  notice = $state.raw<Notice | null>(null);
+  /** The bilan shown by the `bilan` route; closed when leaving it. */
+  current = $state.raw<BilanState | null>(null);
+
+  /**
+   * @param linkFragment the URL fragment read at startup (already removed from the
+   *   address bar), or null. Kept only until it has been handed to the device.
+   */
+  async start(linkFragment: string | null): Promise<void> {
+    window.addEventListener('popstate', (event) => {
+      void this.show(parseRoute(event.state) ?? { name: 'home' });
+    });
+    try {
+      this.device = await TandemDevice.open();
+    } catch (error) {
+      this.startup = {
+        state: 'storage-failed',
+        code: error instanceof StorageError ? error.code : 'unknown',
+      };
+      return;
+    }
+    this.startup = { state: 'ready' };
+    if (linkFragment !== null) {
+      await this.acceptLink(linkFragment);
+      return;
+    }
+    await this.show(parseRoute(history.state) ?? { name: 'home' }, { replace: true });
+  }
+
+  /** Shows `route`, recording it in the tab's history (not in the URL). */
+  async go(route: Route, options: { replace?: boolean } = {}): Promise<void> {
+    await this.show(route, { ...options, record: true });
+  }
+
+  private async show(
+    route: Route,
+    options: { replace?: boolean; record?: boolean } = {},
+  ): Promise<void> {
+    if (options.record || options.replace) {
+      const method = options.replace ? 'replaceState' : 'pushState';
+      // Link-error pages are not worth returning to.
+      history[method](route.name === 'link-error' ? null : { tandem: route }, '', '/');
+    }
+    if (route.name !== 'bilan' || this.current?.bilanId !== route.bilanId) {
+      const previous = this.current;
+      this.current = null;
+      if (previous) void previous.close();
+    }
+    this.route = route;
+    if (route.name === 'home') await this.refreshBilans();
+    if (route.name === 'bilan' && !this.current) await this.openBilan(route.bilanId);
+  }
+
+  async refreshBilans(): Promise<void> {
+    if (!this.device) return;
+    try {
+      this.bilans = await this.device.listBilans();
+      this.bilansFailed = false;
+    } catch {
+      this.bilansFailed = true;
+    }
+  }
+
+  private async openBilan(bilanId: string): Promise<void> {
+    const device = this.device;
+    if (!device) return;
+    const stored = await device.getBilan(bilanId).catch(() => null);
+    if (!stored) {
+      this.notify('error', this.locale.t.errors.bilanMissing);
+      await this.go({ name: 'home' }, { replace: true });
+      return;
+    }
+    const bilan = new (await loadBilanState())(device, stored);
+    this.current = bilan;
+    await bilan.open(location.origin);
+  }
+
+  async acceptLink(fragment: string): Promise<void> {
+    const device = this.device;
+    if (!device) return;
+    let result: Awaited<ReturnType<TandemDevice['acceptLink']>>;
+    try {
+      result = await device.acceptLink(fragment);
+    } catch {
+      this.notify('error', this.locale.t.errors.bilanOpenFailed);
+      await this.go({ name: 'home' }, { replace: true });
+      return;
+    }
+    if (!result.ok) {
+      await this.showLinkError(result.error);
+      return;
+    }
+    await this.go({ name: 'bilan', bilanId: result.bilanId }, { replace: true });
+  }
+
+  private async showLinkError(error: LinkError): Promise<void> {
+    await this.go({ name: 'link-error', error }, { replace: true });
+  }
+
+  /** Creates the bilan on this device and opens it with the invitation visible. */
+  async createBilan(settings: NewBilanSettings): Promise<boolean> {
+    const device = this.device;
+    if (!device) return false;
+    let bilanId: string;
+    try {
+      bilanId = await device.createBilan();
+    } catch {
+      return false;
+    }
+    const stored = await device.getBilan(bilanId).catch(() => null);
+    if (!stored) return false;
+    const bilan = new (await loadBilanState())(device, stored);
+    try {
+      await bilan.open(location.origin);
+      bilan.initialize(settings);
+    } catch {
+      await bilan.close();
+      await device.forgetBilan(bilanId).catch(() => undefined);
+      return false;
+    }
+    const previous = this.current;
+    this.current = bilan;
+    if (previous) void previous.close();
+    await this.go({ name: 'bilan', bilanId });
+    return true;
+  }
+
+  /** Removes a bilan's local copy and key from this device (the other party keeps theirs). */
+  async forgetBilan(bilanId: string): Promise<boolean> {
+    const device = this.device;
+    if (!device) return false;
+    try {
+      if (this.current?.bilanId === bilanId) {
+        const current = this.current;
+        this.current = null;
+        await current.close();
+      }
+      await device.forgetBilan(bilanId);
+    } catch {
+      return false;
+    } finally {
+      await this.refreshBilans();
+    }
+    return true;
+  }
+
+  notify(tone: Notice['tone'], text: string): void {
+    this.notice = { tone, text };
+  }
+}
+
+// The bilan's state, the workspace domain and their screens are a separate chunk: the
+// home screen does not load them.
+async function loadBilanState(): Promise<typeof BilanState> {
+  return (await import('./bilan.svelte.ts')).BilanState;
+}
+
+const APP_KEY = Symbol('tandem-app');
+
+export function setApp(app: AppState): void {
+  setContext(APP_KEY, app);
+}
+
+export function getApp(): AppState {
+  return getContext<AppState>(APP_KEY);
+}
