@@ -32,7 +32,7 @@ describe('action plan rows', () => {
     addRow(a, c.publicKey, { after: first!, fields: { objective: 'A2' } });
     expect(objectives(a)).toEqual(['top', 'A', 'A2', 'B']);
     const row = listRows(a).find((r) => r.id === second)!;
-    expect(row).toEqual({ ...EMPTY_ROW, id: second, objective: 'B' } satisfies ActionRow);
+    expect(row).toEqual({ ...EMPTY_ROW, id: second!, objective: 'B' } satisfies ActionRow);
     expect(addRow(a, c.publicKey, { after: 'nope' })).toEqual({ ok: false, error: 'no-such-row' });
     expect(addRow(a, c.publicKey, { fields: { status: 'done' as 'fait' } })).toEqual({
       ok: false,

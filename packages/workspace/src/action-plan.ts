@@ -70,7 +70,7 @@ export interface ActionRow extends ActionRowFields {
   readonly id: string;
 }
 
-const TEXT_FIELDS = ['objective', 'action', 'resources', 'contact', 'indicator'] as const;
+type TextField = 'objective' | 'action' | 'resources' | 'contact' | 'indicator';
 const ORDER = 'order';
 
 export const EMPTY_ROW: ActionRowFields = {
@@ -116,7 +116,7 @@ interface StoredRow {
 }
 
 function readRow(id: string, map: Y.Map<unknown>): StoredRow {
-  const text = (key: (typeof TEXT_FIELDS)[number]) => readText(map.get(key), MAX_CELL_CHARS);
+  const text = (key: TextField) => readText(map.get(key), MAX_CELL_CHARS);
   const funding = map.get('funding');
   const order = map.get(ORDER);
   const status = map.get('status');

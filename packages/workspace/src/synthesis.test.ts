@@ -157,7 +157,7 @@ describe('canonical synthesis and its hash', () => {
     ]);
     odd.setAttribute('data', 'x');
     frag.insert(frag.length, [new Y.XmlText('loose text')]);
-    frag.insert(frag.length, [new Y.XmlHook('hook')]);
+    frag.insert(frag.length, [new Y.XmlHook('hook') as unknown as Y.XmlElement]);
     expect(() => canonicalSynthesis(doc)).not.toThrow();
     expect(sectionText(doc, 'projet')).toContain('loose text');
     expect(sectionText(doc, 'projet')).not.toContain('too deep');
