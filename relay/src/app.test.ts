@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { CONTENT_SECURITY_POLICY } from './security-headers.ts';
 
-const INDEX_HTML = '<!doctype html><title>Tandem</title><script type="module" src="/assets/app-3f9a.js"></script>';
+const INDEX_HTML =
+  '<!doctype html><title>Tandem</title><script type="module" src="/assets/app-3f9a.js"></script>';
 
 let staticDir: string;
 
@@ -109,7 +110,12 @@ describe('relay app', () => {
   it('never serves a file from outside the directory', async () => {
     // URL parsing resolves dot segments (even encoded) before routing, so at worst a
     // climbing path lands on a client route inside the directory.
-    for (const path of ['/assets/%2e%2e/.env', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f.env', '/a/..%5c..%5c.env']) {
+    for (const path of [
+      '/assets/%2e%2e/.env',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..%2f.env',
+      '/a/..%5c..%5c.env',
+    ]) {
       const response = await app().request(path);
       const body = await response.text();
       expect([200, 404], path).toContain(response.status);
@@ -136,7 +142,11 @@ describe('relay app', () => {
   });
 
   it('serves the API alone when there is no built client', async () => {
-    const apiOnly = createApp({ version: '1.2.3', iceServers: [], staticDir: join(staticDir, 'nope') });
+    const apiOnly = createApp({
+      version: '1.2.3',
+      iceServers: [],
+      staticDir: join(staticDir, 'nope'),
+    });
     expect((await apiOnly.request('/healthz')).status).toBe(200);
     const response = await apiOnly.request('/');
     expect(response.status).toBe(404);

@@ -12,13 +12,19 @@ describe('parseIceServers', () => {
   it('accepts STUN and TURN servers with credentials', () => {
     const text = JSON.stringify([
       { urls: 'stun:stun.example.org:3478' },
-      { urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:443'], username: 'u', credential: 'p' },
+      {
+        urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:443'],
+        username: 'u',
+        credential: 'p',
+      },
     ]);
     expect(parseIceServers(text)).toEqual(JSON.parse(text));
   });
 
   it('drops fields RTCIceServer does not have', () => {
-    expect(parseIceServers('[{"urls":"stun:a.example","note":"x"}]')).toEqual([{ urls: 'stun:a.example' }]);
+    expect(parseIceServers('[{"urls":"stun:a.example","note":"x"}]')).toEqual([
+      { urls: 'stun:a.example' },
+    ]);
   });
 
   it.each([

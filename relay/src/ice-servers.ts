@@ -12,7 +12,8 @@ const ICE_URL_PATTERN = /^(stun|stuns|turn|turns):\S+$/;
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isIceUrl = (url: unknown): url is string => typeof url === 'string' && ICE_URL_PATTERN.test(url);
+const isIceUrl = (url: unknown): url is string =>
+  typeof url === 'string' && ICE_URL_PATTERN.test(url);
 
 const parseIceServer = (value: unknown, index: number): IceServer => {
   const where = `ICE_SERVERS[${index}]`;

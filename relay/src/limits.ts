@@ -46,11 +46,15 @@ export class RelayConfigError extends Error {
 const parseLimitValue = (variable: string, text: string): number => {
   const trimmed = text.trim();
   if (!/^[0-9]+$/.test(trimmed)) {
-    throw new RelayConfigError(`${variable} must be a positive integer, got ${JSON.stringify(text)}`);
+    throw new RelayConfigError(
+      `${variable} must be a positive integer, got ${JSON.stringify(text)}`,
+    );
   }
   const value = Number(trimmed);
   if (value < 1 || value > MAX_LIMIT_VALUE) {
-    throw new RelayConfigError(`${variable} must be between 1 and ${MAX_LIMIT_VALUE}, got ${trimmed}`);
+    throw new RelayConfigError(
+      `${variable} must be between 1 and ${MAX_LIMIT_VALUE}, got ${trimmed}`,
+    );
   }
   return value;
 };

@@ -12,7 +12,9 @@ const parsePort = (text: string | undefined): number => {
   const trimmed = text.trim();
   const port = Number(trimmed);
   if (!/^[0-9]+$/.test(trimmed) || port > 65_535) {
-    throw new RelayConfigError(`PORT must be an integer between 0 and 65535, got ${JSON.stringify(text)}`);
+    throw new RelayConfigError(
+      `PORT must be an integer between 0 and 65535, got ${JSON.stringify(text)}`,
+    );
   }
   return port;
 };

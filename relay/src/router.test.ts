@@ -181,7 +181,9 @@ describe('Router: limits', () => {
     router.receive(alice.connection, encodeSubscribe(['a', 'b', 'c'])); // re-subscribing is free
     expect(alice.socket.closes).toEqual([]);
     router.receive(alice.connection, encodeSubscribe(['d']));
-    expect(alice.socket.closes).toEqual([{ code: CloseCode.TooManyTopics, reason: expect.any(String) }]);
+    expect(alice.socket.closes).toEqual([
+      { code: CloseCode.TooManyTopics, reason: expect.any(String) },
+    ]);
     expect(router.topicCount).toBe(0);
   });
 
@@ -191,7 +193,9 @@ describe('Router: limits', () => {
     router.receive(first.connection, encodeSubscribe(['room']));
     router.receive(second.connection, encodeSubscribe(['room']));
     router.receive(third.connection, encodeSubscribe(['elsewhere', 'room']));
-    expect(third.socket.closes).toEqual([{ code: CloseCode.TopicFull, reason: expect.any(String) }]);
+    expect(third.socket.closes).toEqual([
+      { code: CloseCode.TopicFull, reason: expect.any(String) },
+    ]);
     expect(router.subscriberCount('elsewhere')).toBe(0);
 
     router.receive(first.connection, encodePublish('room'));
@@ -206,7 +210,9 @@ describe('Router: limits', () => {
     for (let i = 0; i < 5; i += 1) router.receive(alice.connection, '{"type":"ping"}');
     expect(alice.socket.closes).toEqual([]);
     router.receive(alice.connection, '{"type":"ping"}');
-    expect(alice.socket.closes).toEqual([{ code: CloseCode.RateLimited, reason: expect.any(String) }]);
+    expect(alice.socket.closes).toEqual([
+      { code: CloseCode.RateLimited, reason: expect.any(String) },
+    ]);
     expect(alice.socket.frames).toHaveLength(5);
   });
 
@@ -222,7 +228,10 @@ describe('Router: limits', () => {
   });
 
   it('closes a slow consumer before its queue passes the high-water mark', () => {
-    const { router, connect } = setup({ MAX_FRAME_BYTES: 1024, SEND_BUFFER_HIGH_WATER_BYTES: 4096 });
+    const { router, connect } = setup({
+      MAX_FRAME_BYTES: 1024,
+      SEND_BUFFER_HIGH_WATER_BYTES: 4096,
+    });
     const slow = connect();
     const healthy = connect();
     const publisher = connect();
@@ -232,7 +241,9 @@ describe('Router: limits', () => {
     const frame = encodePublish('room', { data: 'x'.repeat(900) });
     for (let i = 0; i < 20; i += 1) router.receive(publisher.connection, frame);
 
-    expect(slow.socket.closes).toEqual([{ code: CloseCode.SlowConsumer, reason: expect.any(String) }]);
+    expect(slow.socket.closes).toEqual([
+      { code: CloseCode.SlowConsumer, reason: expect.any(String) },
+    ]);
     expect(slow.socket.maxBufferedAmount).toBeLessThanOrEqual(4096);
     expect(slow.socket.frames.length).toBe(4);
     expect(healthy.socket.frames).toHaveLength(20);
@@ -251,7 +262,9 @@ describe('Router: limits', () => {
     expect(router.closeIdle()).toBe(0);
     advance(400);
     expect(router.closeIdle()).toBe(1);
-    expect(silent.socket.closes).toEqual([{ code: CloseCode.IdleTimeout, reason: expect.any(String) }]);
+    expect(silent.socket.closes).toEqual([
+      { code: CloseCode.IdleTimeout, reason: expect.any(String) },
+    ]);
     expect(pinging.socket.closes).toEqual([]);
     expect(router.subscriberCount('room')).toBe(1);
   });
@@ -276,7 +289,8 @@ describe('Router: limits', () => {
     const sockets = [connect(), connect()];
     for (const { connection } of sockets) router.receive(connection, encodeSubscribe(['room']));
     router.closeAll(CloseCode.GoingAway, 'shutdown');
-    for (const { socket } of sockets) expect(socket.closes).toEqual([{ code: 1001, reason: 'shutdown' }]);
+    for (const { socket } of sockets)
+      expect(socket.closes).toEqual([{ code: 1001, reason: 'shutdown' }]);
     expect(router.connectionCount).toBe(0);
     expect(router.topicCount).toBe(0);
   });

@@ -8,7 +8,14 @@ import WebSocket from 'ws';
 import { SignalingConn, WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import { startRelay, type RunningRelay } from './server.ts';
-import { isRecord, openClient, publishOf, signalUrl, until, type RecordingClient } from './test-clients.ts';
+import {
+  isRecord,
+  openClient,
+  publishOf,
+  signalUrl,
+  until,
+  type RecordingClient,
+} from './test-clients.ts';
 
 // lib0's WebSocket client (under SignalingConn) expects the browser global; Node 20 has none.
 if (!('WebSocket' in globalThis)) Object.assign(globalThis, { WebSocket });
@@ -67,7 +74,12 @@ describe('relay with the stock y-webrtc SignalingConn', () => {
 
     alice.conn.send({ type: 'publish', topic: 'room', data: { type: 'announce', from: 'alice' } });
     bob.conn.send({ type: 'publish', topic: 'room', data: 'b64-sealed' });
-    const fromAlice = { type: 'publish', topic: 'room', data: { type: 'announce', from: 'alice' }, clients: 2 };
+    const fromAlice = {
+      type: 'publish',
+      topic: 'room',
+      data: { type: 'announce', from: 'alice' },
+      clients: 2,
+    };
     const fromBob = { type: 'publish', topic: 'room', data: 'b64-sealed', clients: 2 };
     await until(() => alice.messages.length === 3 && bob.messages.length === 3, 'both publishes');
     for (const { messages } of [alice, bob]) {
@@ -114,7 +126,11 @@ describe('relay with the stock y-webrtc SignalingConn', () => {
       'the provider announce',
     );
     // Encrypted with the room password: the relay only ever sees base64 ciphertext.
-    expect(announce).toMatchObject({ topic: 'provider-room', clients: 2, data: expect.any(String) });
+    expect(announce).toMatchObject({
+      topic: 'provider-room',
+      clients: 2,
+      data: expect.any(String),
+    });
     expect(JSON.stringify(announce)).not.toContain('announce');
   });
 
@@ -132,7 +148,10 @@ describe('relay over HTTP', () => {
   it('serves /healthz and /config on its port', async () => {
     const { url } = await start({ iceServers: [{ urls: 'stun:stun.example.org' }] });
     const health = await fetch(`${url}/healthz`);
-    expect(await health.json()).toEqual({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(await health.json()).toEqual({
+      ok: true,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
     expect(health.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await (await fetch(`${url}/config`)).json()).toEqual({
       iceServers: [{ urls: 'stun:stun.example.org' }],

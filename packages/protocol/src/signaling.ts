@@ -39,11 +39,7 @@ export interface PongMessage {
 }
 
 export type SignalingMessage =
-  | SubscribeMessage
-  | UnsubscribeMessage
-  | PublishMessage
-  | PingMessage
-  | PongMessage;
+  SubscribeMessage | UnsubscribeMessage | PublishMessage | PingMessage | PongMessage;
 
 export type SignalingErrorKind =
   /** Not JSON, or JSON that is not an object. */
