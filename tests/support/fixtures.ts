@@ -36,6 +36,7 @@ async function openParty(
 }
 
 export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixture-object pattern
   relay: async ({}, use) => {
     const relay = await startRelay({ port: 0, host: '127.0.0.1', staticDir: CLIENT_DIR });
     await use(relay);

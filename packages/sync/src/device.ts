@@ -27,10 +27,18 @@ import { openSession, type OpenedSession, type OpenSessionOptions } from './sess
 import { StorageError } from './storage-error.ts';
 
 export type AcceptLinkResult =
-  | { readonly ok: true; readonly bilanId: string; readonly role: PartyRole; readonly isNew: boolean }
+  | {
+      readonly ok: true;
+      readonly bilanId: string;
+      readonly role: PartyRole;
+      readonly isNew: boolean;
+    }
   | { readonly ok: false; readonly error: LinkError };
 
-export type SessionOptions = Pick<OpenSessionOptions, 'relayUrl' | 'createSocket' | 'p2p' | 'onTombstone'>;
+export type SessionOptions = Pick<
+  OpenSessionOptions,
+  'relayUrl' | 'createSocket' | 'p2p' | 'onTombstone'
+>;
 
 /**
  * This device: its identity, the bilans it knows and their keys (in the keystore), and

@@ -4,7 +4,8 @@ import { StorageError, classifyStorageError } from './storage-error.ts';
 export function requestToPromise<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new StorageError(classifyStorageError(request.error), request.error));
+    request.onerror = () =>
+      reject(new StorageError(classifyStorageError(request.error), request.error));
   });
 }
 
@@ -23,7 +24,8 @@ export function deleteDatabase(idb: IDBFactory, name: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const request = idb.deleteDatabase(name);
     request.onsuccess = () => resolve();
-    request.onerror = () => reject(new StorageError(classifyStorageError(request.error), request.error));
+    request.onerror = () =>
+      reject(new StorageError(classifyStorageError(request.error), request.error));
     // "blocked" only means another connection is still closing; success follows once it does.
   });
 }

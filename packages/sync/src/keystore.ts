@@ -62,10 +62,15 @@ export class Keystore {
       request.onblocked = () => reject(new StorageError('blocked'));
     });
     try {
-      const db = await withTimeout(Promise.race([requestToPromise(request), blocked]), STORAGE_OPEN_TIMEOUT_MS);
+      const db = await withTimeout(
+        Promise.race([requestToPromise(request), blocked]),
+        STORAGE_OPEN_TIMEOUT_MS,
+      );
       return new Keystore(db, factory);
     } catch (error) {
-      throw error instanceof StorageError ? error : new StorageError(classifyStorageError(error), error);
+      throw error instanceof StorageError
+        ? error
+        : new StorageError(classifyStorageError(error), error);
     }
   }
 

@@ -25,7 +25,9 @@ export async function openLocalCopy(
   if (typeof indexedDB === 'undefined') throw new StorageError('unavailable');
   const persistence = new IndexeddbPersistence(storeName, doc);
   const opened = persistence._db.catch((error: unknown) => {
-    throw error instanceof StorageError ? error : new StorageError(classifyStorageError(error), error);
+    throw error instanceof StorageError
+      ? error
+      : new StorageError(classifyStorageError(error), error);
   });
   try {
     await withTimeout(Promise.all([opened, persistence.whenSynced]), STORAGE_OPEN_TIMEOUT_MS);

@@ -39,7 +39,8 @@ export function webrtcSupported(): boolean {
  * Returns a link with no connections where the browser has no WebRTC at all.
  */
 export async function openP2P(options: P2POptions): Promise<P2PLink> {
-  if (!webrtcSupported()) return { connections: () => 0, isOrigin: () => false, destroy: async () => {} };
+  if (!webrtcSupported())
+    return { connections: () => 0, isOrigin: () => false, destroy: async () => {} };
   await closingRooms.get(options.room);
   const provider = new WebrtcProvider(options.room, options.doc, {
     signaling: [options.signalUrl],

@@ -27,7 +27,9 @@ describe('parseIceServers', () => {
     expect(parseIceServers(null)).toEqual([]);
     expect(parseIceServers({ iceServers: 'stun:x' })).toEqual([]);
     expect(
-      parseIceServers({ iceServers: [{ urls: 'http://evil' }, { urls: [] }, 3, { urls: 'stun:ok' }] }),
+      parseIceServers({
+        iceServers: [{ urls: 'http://evil' }, { urls: [] }, 3, { urls: 'stun:ok' }],
+      }),
     ).toEqual([{ urls: ['stun:ok'] }]);
   });
 });

@@ -12,7 +12,8 @@ function parseIceServer(value: unknown): RTCIceServer | null {
   const { urls, username, credential } = value as Record<string, unknown>;
   const urlList = typeof urls === 'string' ? [urls] : urls;
   if (!Array.isArray(urlList) || urlList.length === 0) return null;
-  if (!urlList.every((u) => typeof u === 'string' && /^(stun|stuns|turn|turns):/.test(u))) return null;
+  if (!urlList.every((u) => typeof u === 'string' && /^(stun|stuns|turn|turns):/.test(u)))
+    return null;
   const server: RTCIceServer = { urls: urlList as string[] };
   if (typeof username === 'string') server.username = username;
   if (typeof credential === 'string') server.credential = credential;

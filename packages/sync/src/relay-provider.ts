@@ -41,7 +41,9 @@ export interface RelayProviderOptions {
 export class RelayProvider {
   private readonly socket: RelaySocket;
   private readonly senderId = crypto.getRandomValues(new Uint8Array(SENDER_ID_BYTES));
-  private readonly ownSenderHex = Array.from(this.senderId, (b) => b.toString(16).padStart(2, '0')).join('');
+  private readonly ownSenderHex = Array.from(this.senderId, (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   private readonly peersLastSeen = new Map<string, number>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private socketOpen = false;
@@ -226,7 +228,8 @@ export class RelayProvider {
         const reply = encoding.createEncoder();
         const type = syncProtocol.readSyncMessage(decoder, reply, this.options.doc, this);
         if (type !== syncProtocol.messageYjsSyncStep1) this.markSynced();
-        if (encoding.length(reply) > 0) this.publish(MessageKind.Sync, encoding.toUint8Array(reply));
+        if (encoding.length(reply) > 0)
+          this.publish(MessageKind.Sync, encoding.toUint8Array(reply));
         return;
       }
       case MessageKind.Awareness:
@@ -263,5 +266,4 @@ export class RelayProvider {
     this.rejected++;
     this.options.onChange();
   }
-
 }

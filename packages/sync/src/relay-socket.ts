@@ -131,7 +131,8 @@ export class RelaySocket {
       this.events.onMalformed();
       return;
     }
-    const count = typeof clients === 'number' && Number.isInteger(clients) && clients >= 0 ? clients : null;
+    const count =
+      typeof clients === 'number' && Number.isInteger(clients) && clients >= 0 ? clients : null;
     this.events.onPublish(data, count);
   }
 

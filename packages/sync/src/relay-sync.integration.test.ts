@@ -1,8 +1,15 @@
-import { createBilanKey, ready } from '@tandem/crypto';
+import { createBilanKey, deriveBilanKeys, ready } from '@tandem/crypto';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { RelayProvider } from './relay-provider.ts';
+import { signalUrlFor } from './relay-endpoints.ts';
+import { sealedChannel } from './sealed-channel.ts';
 import { startRelay } from '@tandem/relay';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import * as prng from 'lib0/prng';
 import { openSession, type OpenedSession } from './session.ts';
+import { ChaosNetwork } from './testing/chaos-socket.ts';
 import type { WebSocketFactory, WebSocketLike } from './relay-socket.ts';
 
 const nodeSocket: WebSocketFactory = (url) => new WebSocket(url) as unknown as WebSocketLike;
@@ -18,7 +25,10 @@ function leaks(frame: string, marker: string): boolean {
   for (let shift = 0; shift < 3; shift++) {
     const b64 = bytes.subarray(shift).toString('base64');
     const core = b64.slice(4, -4);
-    if (core.length > 8 && (frame.includes(core) || frame.includes(core.replace(/\+/g, '-').replace(/\//g, '_')))) {
+    if (
+      core.length > 8 &&
+      (frame.includes(core) || frame.includes(core.replace(/\+/g, '-').replace(/\//g, '_')))
+    ) {
       return true;
     }
   }
@@ -49,12 +59,16 @@ describe('sync through the sealed relay path (real relay, real libsodium, real Y
     frames.length = 0;
   });
 
-  async function open(key: ReturnType<typeof createBilanKey>, relayUrl: string) {
+  async function open(
+    key: ReturnType<typeof createBilanKey>,
+    relayUrl: string,
+    createSocket = nodeSocket,
+  ) {
     const session = await openSession({
       bilanId: 'AAAAAAAAAAAAAAAAAAAAAA',
       key,
       relayUrl,
-      createSocket: nodeSocket,
+      createSocket,
       localCopy: false,
       p2p: false,
     });
@@ -118,7 +132,68 @@ describe('sync through the sealed relay path (real relay, real libsodium, real Y
 
     relay = await startRelay({ port, host: '127.0.0.1' });
     const expected = (s: OpenedSession) => s.doc.getText('t').toString();
-    await until(() => expected(a) === expected(b) && expected(a).includes('pendant-A') && expected(a).includes('pendant-B'), 'convergence after restart', 30_000);
+    await until(
+      () =>
+        expected(a) === expected(b) &&
+        expected(a).includes('pendant-A') &&
+        expected(a).includes('pendant-B'),
+      'convergence after restart',
+      30_000,
+    );
     expect(a.status().connection).toBe('relay');
+  });
+
+  it('an edit lost while one side was cut off reaches the other side after it reconnects', async () => {
+    relay = await startRelay({ port: 0, host: '127.0.0.1' });
+    const key = createBilanKey();
+    const network = new ChaosNetwork(prng.create(1), 0, 0);
+    network.calm = true;
+    const a = await open(key, relay.url, network.factory());
+    const b = await open(key, relay.url);
+    a.doc.getText('t').insert(0, 'connecté ');
+    await until(() => b.doc.getText('t').toString() === 'connecté ', 'first sync');
+
+    // The connection drops with A's next edit in flight: the frame is lost, and only B
+    // asking A for a sync step 1 after A comes back can recover it.
+    network.cutOne();
+    a.doc.getText('t').insert(0, 'perdu-en-route ');
+    expect(network.cuts).toBe(1);
+    await until(() => network.opened === 2 && a.status().connection === 'relay', 'a to reconnect');
+    await until(
+      () => b.doc.getText('t').toString() === a.doc.getText('t').toString(),
+      'b to recover the lost edit',
+    );
+    expect(b.doc.getText('t').toString()).toBe('perdu-en-route connecté ');
+  });
+
+  it('messages sealed with another key on the same topic are dropped, counted and never applied', async () => {
+    relay = await startRelay({ port: 0, host: '127.0.0.1' });
+    const key = createBilanKey();
+    const a = await open(key, relay.url);
+    a.doc.getText('t').insert(0, 'authentique');
+    // An attacker who knows the topic (e.g. the relay operator) but not the key.
+    const topic = deriveBilanKeys(key).relayTopic;
+    const forgedDoc = new Y.Doc();
+    forgedDoc.getText('t').insert(0, 'FORGÉ ');
+    const forger = new RelayProvider({
+      doc: forgedDoc,
+      awareness: new Awareness(forgedDoc),
+      signalUrl: signalUrlFor(relay.url),
+      topic,
+      channel: sealedChannel(deriveBilanKeys(createBilanKey()).docKey, topic),
+      p2pConnections: () => 0,
+      createSocket: nodeSocket,
+      onChange: () => {},
+    });
+    try {
+      await until(() => a.status().rejectedMessages >= 2, 'forged messages to be rejected');
+      forgedDoc.getText('t').insert(0, 'encore ');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(a.doc.getText('t').toString()).toBe('authentique');
+      expect(a.status().peerOnline).toBe(false);
+      expect(forgedDoc.getText('t').toString()).toBe('encore FORGÉ ');
+    } finally {
+      forger.destroy();
+    }
   });
 });

@@ -4,13 +4,17 @@ import type { WebSocketFactory, WebSocketLike } from '../relay-socket.ts';
 
 /**
  * A faulty network between a session and the real relay, for tests: every frame is
- * delayed by a random amount (so frames overtake each other), some are delivered
- * twice, and `cut()` kills connections abruptly, losing whatever was in flight.
+ * delayed by a random amount (so frames of different connections overtake each other,
+ * while each connection stays in order, as TCP does), some are delivered twice, and
+ * `cut()` kills connections abruptly, losing whatever was in flight.
  * All randomness comes from one seeded generator so a failing run replays.
  */
 export class ChaosNetwork {
   private readonly sockets = new Set<ChaosSocket>();
   calm = false;
+  /** Connections opened and cut so far (a test asserts the chaos really happened). */
+  opened = 0;
+  cuts = 0;
 
   constructor(
     readonly random: prng.PRNG,
@@ -21,6 +25,7 @@ export class ChaosNetwork {
   factory(): WebSocketFactory {
     return (url) => {
       const socket = new ChaosSocket(url, this);
+      this.opened++;
       this.sockets.add(socket);
       return socket;
     };
@@ -31,6 +36,7 @@ export class ChaosNetwork {
     const open = [...this.sockets].filter((s) => s.readyState === 1);
     if (open.length === 0) return;
     prng.oneOf(this.random, open).cut();
+    this.cuts++;
   }
 
   delay(): number {
@@ -49,6 +55,8 @@ export class ChaosNetwork {
 class ChaosSocket implements WebSocketLike {
   private readonly inner: WebSocket;
   private generation = 0;
+  private lastSendAt = 0;
+  private lastReceiveAt = 0;
   onopen: ((event: unknown) => void) | null = null;
   onclose: ((event: { code: number }) => void) | null = null;
   onerror: ((event: unknown) => void) | null = null;
@@ -68,7 +76,7 @@ class ChaosSocket implements WebSocketLike {
     });
     this.inner.on('message', (data) => {
       const text = data.toString();
-      this.later(() => this.onmessage?.({ data: text }));
+      this.lastReceiveAt = this.later(this.lastReceiveAt, () => this.onmessage?.({ data: text }));
     });
   }
 
@@ -77,7 +85,7 @@ class ChaosSocket implements WebSocketLike {
   }
 
   send(data: string): void {
-    this.later(() => {
+    this.lastSendAt = this.later(this.lastSendAt, () => {
       if (this.inner.readyState === 1) this.inner.send(data);
     });
   }
@@ -91,14 +99,20 @@ class ChaosSocket implements WebSocketLike {
     this.inner.terminate();
   }
 
-  /** Runs `deliver` after a random delay, maybe twice; frames of a cut connection are lost. */
-  private later(deliver: () => void): void {
+  /**
+   * Runs `deliver` after a random delay but never before the previous frame in the same
+   * direction (timers of equal deadline fire in order), maybe twice; frames of a cut
+   * connection are lost. Returns the new deadline of that direction.
+   */
+  private later(previousAt: number, deliver: () => void): number {
     const generation = this.generation;
+    const at = Math.max(previousAt, Date.now() + this.network.delay());
     const times = this.network.duplicate() ? 2 : 1;
     for (let i = 0; i < times; i++) {
       setTimeout(() => {
         if (generation === this.generation) deliver();
-      }, this.network.delay());
+      }, at - Date.now());
     }
+    return at;
   }
 }
