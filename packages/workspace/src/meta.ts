@@ -113,9 +113,7 @@ export function readMeta(doc: Y.Doc): BilanMeta {
     defaultMode: oneOf(meta.get(MetaKey.defaultMode), MODES, 'presentiel'),
     retentionPolicy: oneOf(meta.get(MetaKey.retentionPolicy), RETENTION_POLICIES, 'current'),
     endedAt: parseTime(meta.get(MetaKey.endedAt)),
-    endReason: isOneOf(meta.get(MetaKey.endReason), END_REASONS)
-      ? (meta.get(MetaKey.endReason) as EndReason)
-      : null,
+    endReason: oneOfOrNull(meta.get(MetaKey.endReason), END_REASONS),
     counsellor: parseParty(meta.get(MetaKey.counsellor)),
     beneficiary: parseParty(meta.get(MetaKey.beneficiary)),
     lastActivityAt: activity.length > 0 ? Math.max(...activity) : null,
@@ -124,6 +122,10 @@ export function readMeta(doc: Y.Doc): BilanMeta {
 
 function oneOf<T extends string>(value: unknown, options: readonly T[], fallback: T): T {
   return isOneOf(value, options) ? value : fallback;
+}
+
+function oneOfOrNull<T extends string>(value: unknown, options: readonly T[]): T | null {
+  return isOneOf(value, options) ? value : null;
 }
 
 /** An hour cap in seconds within 1 s … 24 h, or null. */
