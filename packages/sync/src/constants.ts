@@ -17,3 +17,12 @@ export const CONFIG_TIMEOUT_MS = 3_000;
 export const STORAGE_OPEN_TIMEOUT_MS = 5_000;
 /** How often the P2P connection count is re-read (y-webrtc has no connect event on the provider). */
 export const P2P_POLL_MS = 1_000;
+/**
+ * Largest Yjs message sent over the relay. The relay's frame limit (1 MiB of JSON text)
+ * must hold it after sealing (+42 bytes) and base64 (×4/3) with room for the envelope.
+ */
+export const MAX_RELAY_PAYLOAD_BYTES = 700 * 1024;
+/** How often a destroyed bilan's tombstone is re-announced while a beacon runs. */
+export const TOMBSTONE_ANNOUNCE_MS = 30_000;
+/** Size of each sealed chunk of a personal copy (under the sealed-message limit). */
+export const PERSONAL_COPY_CHUNK_BYTES = 512 * 1024;

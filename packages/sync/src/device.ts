@@ -23,6 +23,11 @@ import {
 } from '@tandem/protocol';
 import { deleteDatabase } from './idb.ts';
 import { Keystore, type BilanSummaryCache, type StoredBilan } from './keystore.ts';
+import { openSnapshot, sealSnapshot } from './personal-copy.ts';
+import { signalUrlFor } from './relay-endpoints.ts';
+import { sealedChannel } from './sealed-channel.ts';
+import { TombstoneBeacon } from './tombstone-beacon.ts';
+import type * as Y from 'yjs';
 import { openSession, type OpenedSession, type OpenSessionOptions } from './session.ts';
 import { StorageError } from './storage-error.ts';
 
@@ -34,6 +39,21 @@ export type AcceptLinkResult =
       readonly isNew: boolean;
     }
   | { readonly ok: false; readonly error: LinkError };
+
+/** A personal copy as listed to the beneficiary (no key, no content). */
+export interface PersonalCopyInfo {
+  readonly copyId: string;
+  readonly bilanId: string;
+  readonly title: string;
+  readonly createdAt: number;
+}
+
+export interface DestroyOptions {
+  /** The signed destroy order (a workspace signed entry) to keep and re-announce. */
+  readonly envelope: Uint8Array;
+  /** Re-announce until then (epoch ms); null for a device that only obeys an order. */
+  readonly announceUntil: number | null;
+}
 
 export type SessionOptions = Pick<
   OpenSessionOptions,
@@ -47,6 +67,7 @@ export type SessionOptions = Pick<
  */
 export class TandemDevice {
   private readonly sessions = new Map<string, Promise<OpenedSession>>();
+  private readonly beacons = new Map<string, TombstoneBeacon>();
 
   private constructor(
     private readonly keystore: Keystore,
@@ -177,6 +198,142 @@ export class TandemDevice {
       await deleteDatabase(this.keystore.factory, storeName);
     }
     await this.keystore.deleteBilan(bilanId);
+  }
+
+  // --- Evidence: what the provider must keep after the content is destroyed ---------
+
+  /** Stores the evidence record of a bilan (no content), replacing the previous one. */
+  async saveEvidence(bilanId: string, evidence: object): Promise<void> {
+    await this.keystore.putEvidence({ bilanId, evidence, savedAt: Date.now() });
+  }
+
+  /** The stored evidence record, as stored; the workspace layer parses it. */
+  async getEvidence(bilanId: string): Promise<unknown> {
+    const stored = await this.keystore.getEvidence(bilanId);
+    return typeof stored === 'object' && stored !== null && 'evidence' in stored
+      ? stored.evidence
+      : null;
+  }
+
+  async listEvidence(): Promise<{ bilanId: string; evidence: unknown }[]> {
+    const all = await this.keystore.listEvidence();
+    return all.flatMap((stored) =>
+      typeof stored === 'object' && stored !== null && 'bilanId' in stored && 'evidence' in stored
+        ? [{ bilanId: String(stored.bilanId), evidence: stored.evidence }]
+        : [],
+    );
+  }
+
+  async deleteEvidence(bilanId: string): Promise<void> {
+    await this.keystore.deleteEvidence(bilanId);
+  }
+
+  // --- Personal copies: the beneficiary's own, detached, never synced ------------
+
+  async keepPersonalCopy(bilanId: string, doc: Y.Doc, title: string): Promise<string> {
+    const copyId = createBilanId();
+    const { key, sealedChunks } = sealSnapshot(copyId, doc);
+    await this.keystore.putPersonalCopy({
+      copyId,
+      bilanId,
+      title,
+      createdAt: Date.now(),
+      key,
+      sealedChunks,
+    });
+    return copyId;
+  }
+
+  async listPersonalCopies(): Promise<PersonalCopyInfo[]> {
+    const copies = await this.keystore.listPersonalCopies();
+    return copies
+      .map(({ copyId, bilanId, title, createdAt }) => ({ copyId, bilanId, title, createdAt }))
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** A fresh Y.Doc holding the copy, connected to nothing; null if it cannot be opened. */
+  async openPersonalCopy(copyId: string): Promise<Y.Doc | null> {
+    const stored = await this.keystore.getPersonalCopy(copyId);
+    if (!stored) return null;
+    return openSnapshot(copyId, { key: stored.key, sealedChunks: [...stored.sealedChunks] });
+  }
+
+  async deletePersonalCopy(copyId: string): Promise<void> {
+    await this.keystore.deletePersonalCopy(copyId);
+  }
+
+  // --- Destroy -----------------------------------------------------------------
+
+  /**
+   * Wipes a bilan's shared copy from this device: closes its session, deletes its
+   * database and its key. With `announceUntil`, keeps the signed order (and what is
+   * needed to seal it for the bilan's topic) to re-announce it to the other party.
+   */
+  async destroyBilan(bilanId: string, options: DestroyOptions): Promise<void> {
+    const record = await this.keystore.getBilan(bilanId);
+    const open = this.sessions.get(bilanId);
+    if (open) await (await open.catch(() => null))?.destroyLocal();
+    if (!record) return;
+    const keys = deriveBilanKeys(keyOf(record.key));
+    await deleteDatabase(this.keystore.factory, keys.storeName);
+    if (options.announceUntil !== null && options.announceUntil > Date.now()) {
+      await this.keystore.putTombstone({
+        bilanId,
+        envelope: options.envelope,
+        relayTopic: keys.relayTopic,
+        docKey: Uint8Array.from(keys.docKey),
+        destroyedAt: Date.now(),
+        announceUntil: options.announceUntil,
+      });
+    }
+    await this.keystore.deleteBilan(bilanId);
+  }
+
+  /** Bilans this device destroyed and still announces (no content, no key). */
+  async listTombstones(): Promise<
+    { bilanId: string; destroyedAt: number; announceUntil: number }[]
+  > {
+    const all = await this.keystore.listTombstones();
+    return all.map(({ bilanId, destroyedAt, announceUntil }) => ({
+      bilanId,
+      destroyedAt,
+      announceUntil,
+    }));
+  }
+
+  /**
+   * Starts a beacon per stored tombstone still within its announce window, and drops
+   * the expired ones. Call at start-up and after each destroy.
+   */
+  async startTombstoneBeacons(
+    options: Pick<SessionOptions, 'relayUrl' | 'createSocket'>,
+  ): Promise<void> {
+    const now = Date.now();
+    for (const tombstone of await this.keystore.listTombstones()) {
+      if (tombstone.announceUntil <= now) {
+        this.beacons.get(tombstone.bilanId)?.close();
+        this.beacons.delete(tombstone.bilanId);
+        await this.keystore.deleteTombstone(tombstone.bilanId);
+        continue;
+      }
+      if (this.beacons.has(tombstone.bilanId)) continue;
+      const docKey = tombstone.docKey as Parameters<typeof sealedChannel>[0];
+      this.beacons.set(
+        tombstone.bilanId,
+        new TombstoneBeacon(
+          signalUrlFor(options.relayUrl),
+          tombstone.relayTopic,
+          sealedChannel(docKey, tombstone.relayTopic),
+          tombstone.envelope,
+          options.createSocket,
+        ),
+      );
+    }
+  }
+
+  stopTombstoneBeacons(): void {
+    this.beacons.forEach((beacon) => beacon.close());
+    this.beacons.clear();
   }
 
   signRecord(record: SignableRecord): Uint8Array {

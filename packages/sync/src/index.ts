@@ -5,3 +5,4 @@ export { KEYSTORE_DB_NAME } from './keystore.ts';
 export { openSession, type OpenSessionOptions, type OpenedSession } from './session.ts';
 export { StorageError, type StorageErrorCode } from './storage-error.ts';
 export type { WebSocketFactory, WebSocketLike } from './relay-socket.ts';
+export type { PersonalCopyInfo, DestroyOptions } from './device.ts';

@@ -14,6 +14,8 @@ const KEYSTORE_VERSION = 1;
 const DEVICE_STORE = 'device';
 const BILANS_STORE = 'bilans';
 const EVIDENCE_STORE = 'evidence';
+const TOMBSTONES_STORE = 'tombstones';
+const PERSONAL_STORE = 'personal';
 const IDENTITY_KEY = 'identity';
 
 /** What the home screen shows of a bilan without opening its document. */
@@ -36,6 +38,30 @@ export interface StoredBilanRecord {
   readonly summary: BilanSummaryCache | null;
 }
 
+/**
+ * What a device keeps of a bilan it destroyed: the signed destroy order and what it
+ * needs to re-announce it, sealed, on the bilan's topic until `announceUntil` — no
+ * content and not K (the relay topic and docKey cannot open anything left on this device).
+ */
+export interface StoredTombstone {
+  readonly bilanId: string;
+  readonly envelope: Uint8Array;
+  readonly relayTopic: string;
+  readonly docKey: Uint8Array;
+  readonly destroyedAt: number;
+  readonly announceUntil: number;
+}
+
+/** The beneficiary's detached copy: a Yjs snapshot sealed with its own key, never synced. */
+export interface StoredPersonalCopy {
+  readonly copyId: string;
+  readonly bilanId: string;
+  readonly title: string;
+  readonly createdAt: number;
+  readonly key: Uint8Array;
+  readonly sealedChunks: readonly Uint8Array[];
+}
+
 /** A bilan as the client sees it: everything but the key. */
 export type StoredBilan = Omit<StoredBilanRecord, 'key'>;
 
@@ -56,6 +82,12 @@ export class Keystore {
       }
       if (!db.objectStoreNames.contains(EVIDENCE_STORE)) {
         db.createObjectStore(EVIDENCE_STORE, { keyPath: 'bilanId' });
+      }
+      if (!db.objectStoreNames.contains(TOMBSTONES_STORE)) {
+        db.createObjectStore(TOMBSTONES_STORE, { keyPath: 'bilanId' });
+      }
+      if (!db.objectStoreNames.contains(PERSONAL_STORE)) {
+        db.createObjectStore(PERSONAL_STORE, { keyPath: 'copyId' });
       }
     };
     const blocked = new Promise<never>((_, reject) => {
@@ -115,12 +147,48 @@ export class Keystore {
     return requestToPromise(tx.objectStore(EVIDENCE_STORE).getAll());
   }
 
-  async putEvidence(record: { readonly bilanId: string }): Promise<void> {
+  async putEvidence(record: {
+    readonly bilanId: string;
+    readonly [field: string]: unknown;
+  }): Promise<void> {
     await this.write(EVIDENCE_STORE, (store) => store.put(record));
   }
 
   async deleteEvidence(bilanId: string): Promise<void> {
     await this.write(EVIDENCE_STORE, (store) => store.delete(bilanId));
+  }
+
+  async listTombstones(): Promise<StoredTombstone[]> {
+    return (await this.all(TOMBSTONES_STORE)).map(parseTombstone).filter((t) => t !== null);
+  }
+
+  async putTombstone(record: StoredTombstone): Promise<void> {
+    await this.write(TOMBSTONES_STORE, (store) => store.put(record));
+  }
+
+  async deleteTombstone(bilanId: string): Promise<void> {
+    await this.write(TOMBSTONES_STORE, (store) => store.delete(bilanId));
+  }
+
+  async listPersonalCopies(): Promise<StoredPersonalCopy[]> {
+    return (await this.all(PERSONAL_STORE)).map(parsePersonalCopy).filter((c) => c !== null);
+  }
+
+  async getPersonalCopy(copyId: string): Promise<StoredPersonalCopy | null> {
+    return parsePersonalCopy(await this.read(PERSONAL_STORE, copyId));
+  }
+
+  async putPersonalCopy(record: StoredPersonalCopy): Promise<void> {
+    await this.write(PERSONAL_STORE, (store) => store.put(record));
+  }
+
+  async deletePersonalCopy(copyId: string): Promise<void> {
+    await this.write(PERSONAL_STORE, (store) => store.delete(copyId));
+  }
+
+  private async all(storeName: string): Promise<unknown[]> {
+    const tx = this.db.transaction(storeName, 'readonly');
+    return requestToPromise(tx.objectStore(storeName).getAll());
   }
 
   private async read(storeName: string, key: string): Promise<unknown> {
@@ -163,5 +231,37 @@ function parseBilanRecord(value: unknown): StoredBilanRecord | null {
     createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0,
     lastOpenedAt: typeof v.lastOpenedAt === 'number' ? v.lastOpenedAt : 0,
     summary: parseSummary(v.summary),
+  };
+}
+
+function parseTombstone(value: unknown): StoredTombstone | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.bilanId !== 'string' || typeof v.relayTopic !== 'string') return null;
+  if (!(v.envelope instanceof Uint8Array) || !(v.docKey instanceof Uint8Array)) return null;
+  if (typeof v.destroyedAt !== 'number' || typeof v.announceUntil !== 'number') return null;
+  return {
+    bilanId: v.bilanId,
+    envelope: v.envelope,
+    relayTopic: v.relayTopic,
+    docKey: v.docKey,
+    destroyedAt: v.destroyedAt,
+    announceUntil: v.announceUntil,
+  };
+}
+
+function parsePersonalCopy(value: unknown): StoredPersonalCopy | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.copyId !== 'string' || typeof v.bilanId !== 'string') return null;
+  if (!(v.key instanceof Uint8Array) || !Array.isArray(v.sealedChunks)) return null;
+  if (!v.sealedChunks.every((c) => c instanceof Uint8Array)) return null;
+  return {
+    copyId: v.copyId,
+    bilanId: v.bilanId,
+    title: typeof v.title === 'string' ? v.title : '',
+    createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0,
+    key: v.key,
+    sealedChunks: v.sealedChunks as Uint8Array[],
   };
 }

@@ -13,7 +13,7 @@ import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { PRESENCE_TIMEOUT_MS, RELAY_HEARTBEAT_MS } from './constants.ts';
+import { MAX_RELAY_PAYLOAD_BYTES, PRESENCE_TIMEOUT_MS, RELAY_HEARTBEAT_MS } from './constants.ts';
 import { RelaySocket, type WebSocketFactory } from './relay-socket.ts';
 import type { SealedChannel } from './sealed-channel.ts';
 
@@ -101,12 +101,16 @@ export class RelayProvider {
   /** Publishes a sealed message of any kind (used for tombstone announcements). */
   publish(kind: MessageKind, payload: Uint8Array): boolean {
     if (!this.socketOpen) return false;
+    if (payload.length > MAX_RELAY_PAYLOAD_BYTES) {
+      // Never sent in pieces or in clear: the update stays in the local copy and
+      // travels over P2P, or in a later, smaller sync.
+      this.oversize++;
+      return false;
+    }
     let sealed: Uint8Array;
     try {
       sealed = this.options.channel.seal(kind, encodeRelayEnvelope(this.senderId, payload));
     } catch {
-      // Over the sealed size limit: never sent in pieces or in clear. The update stays
-      // in the local copy and travels over P2P, or in a later, smaller sync.
       this.oversize++;
       return false;
     }
