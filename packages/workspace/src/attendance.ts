@@ -10,9 +10,9 @@
  */
 import type { AttendanceRecord } from '@tandem/protocol';
 import type * as Y from 'yjs';
-import { computeTotals, type Totals } from './hours.ts';
+import { computeTotals, type SessionInterval, type Totals } from './hours.ts';
 import { ATTENDANCE_SETTLE_MS } from './limits.ts';
-import { ledgerFromMeta, type LedgerSession } from './ledger.ts';
+import { ledgerFromMeta, type LedgerSession, type SessionState } from './ledger.ts';
 import { readMeta, type BilanMeta, type Role } from './meta.ts';
 import { pinnedKeys, roleOfKey } from './parties.ts';
 import { asYMap, parseTime } from './parse.ts';
@@ -22,11 +22,13 @@ import {
   decodeSignedEntry,
   encodeSignedEntry,
   signatureProblem,
+  type PinnedKeys,
   type SignatureProblem,
   type VerifyRecord,
 } from './signed.ts';
 
-const signatureKey = (role: Role): string => `sig:${role}`;
+/** Where a party's signed envelope is stored in a session's map. */
+export const signatureKey = (role: Role): string => `sig:${role}`;
 
 /** One party's signature on a session: 'mismatch' = valid, but the session changed since. */
 export type AttendanceSignature = 'missing' | 'valid' | 'mismatch' | SignatureProblem;
@@ -65,7 +67,7 @@ function recordOf(meta: BilanMeta, session: LedgerSession, role: Role, key: Uint
   } satisfies AttendanceRecord;
 }
 
-function sameSession(record: AttendanceRecord, session: LedgerSession): boolean {
+function sameSession(record: AttendanceRecord, session: SessionInterval): boolean {
   return (
     record.sessionId === session.id &&
     record.startedAt === session.startedAt &&
@@ -75,11 +77,17 @@ function sameSession(record: AttendanceRecord, session: LedgerSession): boolean 
   );
 }
 
-function signatureStatus(
+/**
+ * One party's signature as stored (`value`: the signed envelope, or undefined) on an ended
+ * session, checked against the bilan and its pinned keys. Shared with the evidence record,
+ * which re-checks the same envelopes once the document is gone.
+ */
+export function attendanceSignatureStatus(
   value: unknown,
   role: Role,
-  session: LedgerSession,
-  meta: BilanMeta,
+  session: SessionInterval & { readonly state: SessionState },
+  bilanId: string | null,
+  pinned: PinnedKeys,
   verify: VerifyRecord,
 ): AttendanceSignature {
   if (value === undefined) return 'missing';
@@ -87,9 +95,24 @@ function signatureStatus(
   if (entry === null || entry.record.kind !== 'attendance' || entry.record.signerRole !== role) {
     return 'malformed';
   }
-  const problem = signatureProblem(entry, meta.bilanId, pinnedKeys(meta), verify);
+  const problem = signatureProblem(entry, bilanId, pinned, verify);
   if (problem !== null) return problem;
   return session.state !== 'running' && sameSession(entry.record, session) ? 'valid' : 'mismatch';
+}
+
+/** The state of a session from both parties' signatures. */
+export function attendanceState(signatures: Readonly<Record<Role, AttendanceSignature>>) {
+  const values = Object.values(signatures);
+  const bad = values.some((s) => s !== 'missing' && s !== 'valid');
+  const valid = values.filter((s) => s === 'valid').length;
+  const state: AttendanceState = bad
+    ? 'flagged'
+    : valid === 2
+      ? 'signed'
+      : valid === 1
+        ? 'partial'
+        : 'pending';
+  return state;
 }
 
 /** Signature status of every session and the certified totals. Never throws. */
@@ -98,20 +121,18 @@ export function attendanceReport(doc: Y.Doc, now: number, verify: VerifyRecord):
   const view = ledgerFromMeta(doc, meta, now);
   const entries = view.sessions.map((session): AttendanceEntry => {
     const map = asYMap(ledgerMap(doc).get(session.id));
+    const pinned = pinnedKeys(meta);
     const status = (role: Role) =>
-      signatureStatus(map?.get(signatureKey(role)), role, session, meta, verify);
+      attendanceSignatureStatus(
+        map?.get(signatureKey(role)),
+        role,
+        session,
+        meta.bilanId,
+        pinned,
+        verify,
+      );
     const signatures = { counsellor: status('counsellor'), beneficiary: status('beneficiary') };
-    const values = Object.values(signatures);
-    const bad = values.some((s) => s !== 'missing' && s !== 'valid');
-    const valid = values.filter((s) => s === 'valid').length;
-    const state: AttendanceState = bad
-      ? 'flagged'
-      : valid === 2
-        ? 'signed'
-        : valid === 1
-          ? 'partial'
-          : 'pending';
-    return { session, signatures, state };
+    return { session, signatures, state: attendanceState(signatures) };
   });
   const flagged = entries.filter((e) => e.state === 'flagged').map((e) => e.session);
   const kept = view.sessions.filter((s) => !flagged.includes(s));

@@ -153,6 +153,19 @@ export {
   type StoreAttendanceError,
 } from './attendance.ts';
 export {
+  EVIDENCE_FORMAT,
+  EVIDENCE_VERSION,
+  evidenceFromDoc,
+  parseEvidence,
+  certifyEvidence,
+  type EvidenceRecord,
+  type EvidenceParty,
+  type EvidenceSession,
+  type EvidenceParseError,
+  type CertifiedEvidence,
+  type CertifiedSession,
+} from './evidence.ts';
+export {
   CONSENT_TOPICS,
   readConsents,
   activeConsents,

@@ -57,3 +57,8 @@ export const MAX_THIRD_PARTY_CHARS = 200;
 export const MAX_ID_CHARS = 64;
 /** Fractional order keys longer than this are treated as garbage and sorted last. */
 export const MAX_ORDER_KEY_CHARS = 128;
+
+/** Sessions an evidence record may hold; 24 h in one-minute sessions fits with room to spare. */
+export const MAX_EVIDENCE_SESSIONS = 2_000;
+/** A stored attendance envelope (signature ‖ record) in base64url; real ones are ~250 chars. */
+export const MAX_EVIDENCE_ENVELOPE_CHARS = 1_024;
