@@ -2,7 +2,7 @@
  * Seeded random interleavings of two devices starting, stopping and heartbeating, with
  * skewed clocks, crashes, partitions and updates delivered late and out of order. Whatever
  * happens, once every update is delivered both copies must give the same ledger and totals.
- * The seed is printed; `SEED=<n>` replays a run.
+ * The seed is printed; `SEED=<n>` replays a run, `RUNS=<n>` runs more seeds.
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -78,7 +78,7 @@ function simulate(seed: number) {
 describe('ledger under random interleavings', () => {
   const base = Number(process.env.SEED ?? Date.now() % 1_000_000);
   console.info(`ledger random test base seed=${base} (replay with SEED=${base})`);
-  const runs = process.env.SEED ? 1 : 12;
+  const runs = Number(process.env.RUNS ?? (process.env.SEED ? 1 : 12));
   for (let run = 0; run < runs; run++) {
     const seed = base + run;
     it(`converges to identical totals on both devices (seed ${seed})`, () => {
