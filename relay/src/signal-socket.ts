@@ -117,6 +117,7 @@ export const createSignalEndpoint = (router: Router, limits: RelayLimits): Signa
     skipUTF8Validation: true,
   });
   const batch = new WriteBatch();
+  let closing = false;
   const idleSweep = setInterval(() => router.closeIdle(), idleSweepIntervalMs(limits));
   idleSweep.unref();
 
@@ -144,10 +145,15 @@ export const createSignalEndpoint = (router: Router, limits: RelayLimits): Signa
         refuseUpgrade(stream, '404 Not Found');
         return;
       }
+      if (closing) {
+        refuseUpgrade(stream, '503 Service Unavailable');
+        return;
+      }
       wss.handleUpgrade(request, stream, head, (ws) => accept(ws, stream));
     },
 
     async close() {
+      closing = true;
       clearInterval(idleSweep);
       router.closeAll(CloseCode.GoingAway, 'relay shutting down');
       await withDeadline(Promise.all([...wss.clients].map(closed)), SHUTDOWN_GRACE_MS);

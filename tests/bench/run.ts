@@ -10,6 +10,9 @@ export interface BenchModule {
 
 const MODULES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchModule>]> = [
   ['crypto', () => import('./crypto.bench.ts')],
+  ['sync-roundtrip', () => import('./sync-roundtrip.bench.ts')],
+  ['keystroke', () => import('./keystroke.bench.ts')],
+  ['relay', () => import('./relay-fanout.bench.ts')],
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
