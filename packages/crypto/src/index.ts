@@ -30,3 +30,10 @@ export {
   verifySignedRecord,
   type RecordSignature,
 } from './sign.ts';
+export {
+  isPassphraseBox,
+  openWithPassphrase,
+  sealWithPassphrase,
+  type PassphraseOpenError,
+  type PassphraseOpenResult,
+} from './passphrase.ts';
