@@ -3,10 +3,14 @@ import { defineConfig } from '@playwright/test';
 import { chromiumExecutable } from '../scripts/find-chromium.mjs';
 
 const executablePath: string | undefined = chromiumExecutable();
+// Several runs may share a checkout (developers, helpers): each writes its own results
+// folder, since Playwright empties its output folder when a run starts. Workers inherit
+// the id from the main process's environment.
+process.env.TANDEM_RUN_ID ??= `${Date.now()}-${process.pid}`;
 
 export default defineConfig({
   testDir: './e2e',
-  outputDir: './artifacts/results',
+  outputDir: `./artifacts/results/${process.env.TANDEM_RUN_ID}`,
   timeout: 90_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
