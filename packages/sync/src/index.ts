@@ -6,3 +6,13 @@ export { openSession, type OpenSessionOptions, type OpenedSession } from './sess
 export { StorageError, type StorageErrorCode } from './storage-error.ts';
 export type { WebSocketFactory, WebSocketLike } from './relay-socket.ts';
 export type { PersonalCopyInfo, DestroyOptions } from './device.ts';
+export {
+  BACKUP_FILE_EXTENSION,
+  BACKUP_FORMAT_VERSION,
+  createBackup,
+  looksLikeBackup,
+  openBackup,
+  type BackupError,
+  type BackupResult,
+  type OpenedBackup,
+} from './backup.ts';
