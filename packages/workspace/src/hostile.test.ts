@@ -136,6 +136,7 @@ describe('a hostile document', () => {
       'observations',
       'validations',
       'tombstone',
+      'satisfaction',
       'synthesis:circonstances',
       'synthesis:competences',
       'synthesis:projet',

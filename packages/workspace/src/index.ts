@@ -158,6 +158,7 @@ export {
   evidenceFromDoc,
   parseEvidence,
   certifyEvidence,
+  mergeEvidence,
   type EvidenceRecord,
   type EvidenceParty,
   type EvidenceSession,
@@ -198,6 +199,22 @@ export {
   type DestroyOrderError,
 } from './tombstone.ts';
 export { bilanSummary, type BilanSummary } from './summary.ts';
+export {
+  SURVEY_IDS,
+  SURVEYS,
+  PROJECT_OUTCOMES,
+  SCORE_MIN,
+  SCORE_MAX,
+  readSatisfaction,
+  answerSurvey,
+  parseAnswers,
+  type SurveyId,
+  type SurveyQuestion,
+  type SurveyAnswers,
+  type SurveyResponse,
+  type ProjectOutcome,
+  type SatisfactionError,
+} from './satisfaction.ts';
 export {
   decodeSignedEntry,
   type VerifyRecord,

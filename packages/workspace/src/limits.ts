@@ -54,6 +54,8 @@ export const MAX_NAME_CHARS = 120;
 export const MAX_CELL_CHARS = 2_000;
 export const MAX_OBSERVATION_CHARS = 10_000;
 export const MAX_THIRD_PARTY_CHARS = 200;
+/** Optional comment of a satisfaction survey: a few sentences, not a document. */
+export const MAX_SATISFACTION_COMMENT_CHARS = 2_000;
 export const MAX_ID_CHARS = 64;
 /** Fractional order keys longer than this are treated as garbage and sorted last. */
 export const MAX_ORDER_KEY_CHARS = 128;

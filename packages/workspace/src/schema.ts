@@ -27,6 +27,8 @@ export const SharedName = {
   validations: 'validations',
   /** Signed destroy orders (tombstone.ts): Y.Array<Uint8Array>. */
   tombstone: 'tombstone',
+  /** The beneficiary's satisfaction answers (satisfaction.ts): Y.Map<survey, object>. */
+  satisfaction: 'satisfaction',
 } as const;
 export type SharedName = (typeof SharedName)[keyof typeof SharedName];
 
@@ -49,6 +51,7 @@ export const observationsMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(Shared
 export const validationsArray = (doc: Y.Doc): Y.Array<unknown> =>
   doc.getArray(SharedName.validations);
 export const tombstoneArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray(SharedName.tombstone);
+export const satisfactionMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(SharedName.satisfaction);
 
 /** The section's Y.XmlFragment — what the editor binds to. Never seeded: headings are UI labels. */
 export function sectionFragment(doc: Y.Doc, section: SectionId): Y.XmlFragment {
