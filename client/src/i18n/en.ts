@@ -203,6 +203,7 @@ export const en: Messages = {
   },
   workspace: {
     title: (name: string) => `${name}'s bilan`,
+    ownTitle: 'My bilan de compétences',
     untitled: 'Bilan de compétences',
     tabs: 'Parts of the bilan',
     synthesis: 'Synthèse',
@@ -321,5 +322,229 @@ export const en: Messages = {
     removed: 'Action deleted.',
     added: 'Action added.',
     keyboardHint: 'Alt + ↑ / ↓ inside an action to move it.',
+  },
+  // --- Issue 7: sessions, hour cap, attendance, evidence --------------------------------
+  session: {
+    tab: 'Sessions and hours',
+    region: 'Session and hours of the bilan',
+    mode: 'Mode',
+    phase: 'Phase',
+    start: 'Start the session',
+    stop: 'Stop the session',
+    running: 'Session running',
+    idle: 'No session running',
+    elapsed: 'Length of the current session',
+    startedBy: (name: string) => `started by ${name}`,
+    used: 'Hours used',
+    usedOf: (used: string, cap: string) => `${used} of ${cap}`,
+    remaining: (left: string) => `${left} left`,
+    warning: (passed: string, cap: string) =>
+      `The time used has reached ${passed}, of the ${cap} contracted for the bilan. Time to prepare the conclusion.`,
+    capReachedTitle: 'Contracted time reached',
+    capReached: (cap: string) =>
+      `The time contracted for this bilan (${cap}) has been used up: no new session can start.`,
+    capStoppedAt: (time: string) =>
+      `The running session was stopped automatically at ${time}, on both devices.`,
+    capWhy:
+      'A bilan de compétences is limited in time: 24 hours at most, or the time set in the agreement.',
+    capCounsellor:
+      'If the agreement allows it, you can change the contracted time in the “Sessions and hours” tab.',
+    capBeneficiary: 'If you have questions, talk to your counsellor.',
+    blocked: {
+      'no-beneficiary': 'Sessions can start once the beneficiary has joined the bilan.',
+      ended: 'The bilan has ended: no new session.',
+      'already-running': 'A session is already running.',
+      'cap-reached': "The bilan's contracted time has been reached.",
+      'invalid-time': "This device's clock looks wrong: check its date and time.",
+      'invalid-mode': 'Choose how the session takes place.',
+      'not-initialised': 'The bilan is not ready yet.',
+      'unknown-device': 'This device is not recognised as a party to the bilan.',
+      'not-allowed': 'You cannot start a session.',
+    },
+    started: 'Session started.',
+    stopped: 'Session stopped.',
+    stopFailed: 'The session could not be stopped. Try again.',
+    distancielTitle: 'Remote session: confidentiality',
+    distancielBody:
+      'Before you start, each of you must be alone, in a closed room, where nobody can see or hear. Nothing is recorded. The other party gets the same reminder.',
+    distancielConfirm: 'We are alone, start',
+    cancel: 'Cancel',
+    distancielNotice: (who: string) =>
+      `${who} started a remote session. Make sure you are alone, in a closed room. Nothing is recorded.`,
+    otherParty: {
+      counsellor: 'Your counsellor',
+      beneficiary: 'The beneficiary',
+    },
+    dismiss: 'Got it',
+    breakdownTitle: 'How the time was used',
+    byPhase: 'By phase',
+    byMode: 'By mode',
+    certified: 'Certified time (sessions not disputed)',
+    signingFailed:
+      'The attendance signature could not be saved on this device. It will be tried again.',
+  },
+  hoursSettings: {
+    title: 'Length of the bilan',
+    cap: 'Contracted time',
+    capHint: 'As in the agreement; 24 hours at most.',
+    hours: 'Hours',
+    minutes: 'Minutes',
+    save: 'Save the contracted time',
+    saved: (cap: string) => `Contracted time saved: ${cap}.`,
+    range: 'Enter a time between 1 minute and 24 hours.',
+    belowUsed: 'This is no more than the time already used: no new session will be able to start.',
+    warnings: 'Warnings before the limit',
+    warningsNow: (list: string) => `A warning shows when the time used reaches: ${list}.`,
+    warningsDefault:
+      'By default: at 20 h and 23 h for a 24 h bilan, proportionally for a shorter one.',
+    customiseWarnings: 'Customise the warnings',
+    firstWarning: 'First warning at',
+    secondWarning: 'Second warning at',
+    saveWarnings: 'Save the warnings',
+    resetWarnings: 'Default warnings',
+    warningsSaved: 'Warnings saved.',
+    warningsReset: 'Default warnings restored.',
+    warningsInvalid:
+      'Each warning must be between 1 minute and the contracted time, and the two must differ.',
+    none: 'none',
+    readOnly: (cap: string) => `Contracted time: ${cap}. It is set by the counsellor.`,
+    errors: {
+      'not-initialised': 'The bilan is not ready yet.',
+      'unknown-device': 'This device is not recognised as a party to the bilan.',
+      'not-allowed': 'Only the counsellor can change this setting.',
+      'invalid-value': 'Value refused.',
+      ended: 'The bilan has ended: this setting no longer changes.',
+    },
+  },
+  attendance: {
+    title: 'Attendance',
+    intro:
+      "At the end of each session, each party's device signs the session (date, times, phase, mode) and the other device checks the signature. A session edited after signing, or signed by an unknown key, is flagged and left out of the certified time.",
+    settling: 'Signatures are added automatically a few seconds after the session ends.',
+    empty: 'No session yet.',
+    caption: 'Sessions of the bilan and their attendance',
+    columns: {
+      date: 'Date',
+      time: 'Times',
+      duration: 'Time counted',
+      phase: 'Phase',
+      mode: 'Mode',
+      counsellor: 'Counsellor',
+      beneficiary: 'Beneficiary',
+      state: 'Status',
+    },
+    range: (from: string, to: string) => `${from} – ${to}`,
+    partyStatus: (party: string, status: string) => `${party}: ${status}`,
+    signature: {
+      missing: 'Pending',
+      valid: 'Signed',
+      mismatch: 'Edited after signing',
+      forged: 'Invalid signature',
+      'unknown-key': 'Unknown key',
+      'wrong-bilan': 'Signature from another bilan',
+      malformed: 'Unreadable',
+    },
+    states: {
+      running: 'Running',
+      pending: 'Awaiting signatures',
+      partial: 'Signed by one party',
+      signed: 'Signed by both parties',
+      flagged: 'Disputed: left out of the certified time',
+    },
+    timedOut: 'Closed at the last sign of presence',
+    flaggedAlert: (n: number) =>
+      n > 1
+        ? `${n} sessions have a signature that does not match (edited after signing, unknown key or invalid signature): they are left out of the certified time.`
+        : 'One session has a signature that does not match (edited after signing, unknown key or invalid signature): it is left out of the certified time.',
+  },
+  evidence: {
+    title: 'Evidence for the provider',
+    intro:
+      'Certificate of completion and attendance sheet, as a PDF: parties, dates, length of each session and total. Nothing of the bilan’s content (synthesis, action plan, observations). This evidence stays on this device after the bilan is destroyed.',
+    export: 'Download the certificate and attendance (PDF)',
+    exporting: 'Preparing the PDF…',
+    exported: 'PDF downloaded.',
+    saved: (date: string) => `Evidence saved on this device (${date}).`,
+    notSaved: 'The evidence will be saved on this device when the first session ends.',
+    saveFailed: 'The evidence could not be saved on this device. Download the PDF to keep it.',
+    unsigned: (n: number) =>
+      n > 1
+        ? `${n} sessions are not yet signed by both parties.`
+        : 'One session is not yet signed by both parties.',
+    errors: {
+      missing: 'No evidence is kept for this bilan on this device.',
+      unreadable: 'The evidence kept on this device is unreadable.',
+      storage: "This device's local storage is unavailable.",
+      render: 'The PDF could not be created. Try again.',
+    },
+  },
+  evidencePdf: {
+    documentTitle: 'Certificate of completion and attendance sheet – bilan de compétences',
+    title: 'Certificate of completion',
+    subtitle: 'Bilan de compétences (article L6313-4 of the French Labour Code)',
+    beneficiary: 'Beneficiary',
+    counsellor: 'Referent counsellor',
+    reference: 'Bilan reference',
+    convention: 'Date of the agreement',
+    notSet: 'Not given',
+    notJoined: 'Beneficiary (not connected yet)',
+    period: 'Period',
+    periodRange: (from: string, to: string) =>
+      from === to ? `on ${from}` : `from ${from} to ${to}`,
+    noSession: 'No session held',
+    contracted: 'Contracted time',
+    realised: 'Time completed',
+    sessions: 'Sessions',
+    sessionsCount: (n: number, signed: number) =>
+      `${n} session${n > 1 ? 's' : ''}, ${signed} signed by both parties`,
+    endedLabel: 'End of the bilan',
+    breakdown: 'Breakdown of the time completed',
+    byPhase: 'By phase',
+    byMode: 'By mode',
+    flaggedSummary: (n: number) =>
+      `${n} session${n > 1 ? 's' : ''} whose signature does not match ${n > 1 ? 'are' : 'is'} left out of the time completed (see the attendance sheet).`,
+    attestation: (counsellor: string, beneficiary: string, total: string) =>
+      `I, the undersigned ${counsellor}, referent counsellor, certify that ${beneficiary} completed the bilan de compétences referenced above, for a total time of ${total}, according to the attached attendance sheet.`,
+    issued: (date: string) => `Issued on ${date}.`,
+    counsellorSignature: (name: string) => `Signature of the counsellor (${name})`,
+    providerSignature: "Provider's signature and stamp",
+    noContent:
+      'This document contains nothing of the content of the bilan (synthesis, action plan, observations), which stays confidential.',
+    sheetTitle: 'Attendance sheet',
+    sheetParties: (beneficiary: string, counsellor: string) =>
+      `Beneficiary: ${beneficiary} · Counsellor: ${counsellor}`,
+    timesNote: 'Local times of the device that issued this document.',
+    columns: {
+      index: 'No.',
+      date: 'Date',
+      start: 'Start',
+      end: 'End',
+      duration: 'Length',
+      phase: 'Phase',
+      mode: 'Mode',
+      counsellor: 'Counsellor',
+      beneficiary: 'Beneficiary',
+    },
+    signature: {
+      missing: 'Not signed',
+      valid: 'Signed',
+      mismatch: 'Edited after signing',
+      forged: 'Invalid signature',
+      'unknown-key': 'Unknown key',
+      'wrong-bilan': 'Other bilan',
+      malformed: 'Unreadable',
+    },
+    excluded: 'Excluded',
+    total: 'Total completed',
+    flaggedNote:
+      '“Excluded” session: a signature does not match the session (edited after signing, unknown key or invalid signature); its time is not counted.',
+    timedOutNote:
+      '* Session closed at the devices’ last sign of presence (connection lost): only the attested time is counted.',
+    signaturesNote:
+      "Each party signs each session with their device's key: an electronic signature (Ed25519) over the bilan, the session, its times, phase and mode. The signatures were checked when this document was issued.",
+    keys: (counsellor: string, beneficiary: string) =>
+      `Key fingerprints – counsellor: ${counsellor}; beneficiary: ${beneficiary}.`,
+    footer: (bilanId: string) => `Tandem · bilan ${bilanId}`,
+    page: (n: number, total: number) => `Page ${n} / ${total}`,
   },
 };

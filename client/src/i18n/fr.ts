@@ -206,7 +206,10 @@ export const fr = {
     named: (name: string) => `Il se présente sous le nom « ${name} ».`,
   },
   workspace: {
-    title: (name: string) => `Bilan de ${name}`,
+    // « Bilan d'Alex », « Bilan de Camille ».
+    title: (name: string) =>
+      /^[aeiouyhàâäéèêëîïôöûü]/i.test(name) ? `Bilan d'${name}` : `Bilan de ${name}`,
+    ownTitle: 'Mon bilan de compétences',
     untitled: 'Bilan de compétences',
     tabs: 'Parties du bilan',
     synthesis: 'Synthèse',
@@ -325,6 +328,236 @@ export const fr = {
     removed: 'Action supprimée.',
     added: 'Action ajoutée.',
     keyboardHint: 'Alt + ↑ / ↓ dans une action pour la déplacer.',
+  },
+  // --- Issue 7: sessions, hour cap, attendance, evidence --------------------------------
+  session: {
+    tab: 'Séances et heures',
+    region: 'Séance et heures du bilan',
+    mode: 'Modalité',
+    phase: 'Phase',
+    start: 'Démarrer la séance',
+    stop: 'Arrêter la séance',
+    running: 'Séance en cours',
+    idle: 'Pas de séance en cours',
+    elapsed: 'Durée de la séance en cours',
+    startedBy: (name: string) => `démarrée par ${name}`,
+    used: 'Heures utilisées',
+    usedOf: (used: string, cap: string) => `${used} sur ${cap}`,
+    remaining: (left: string) => `Reste ${left}`,
+    warning: (passed: string, cap: string) =>
+      `Le temps utilisé a atteint ${passed}, sur ${cap} prévues pour le bilan. Pensez à préparer la conclusion.`,
+    capReachedTitle: 'Durée prévue atteinte',
+    capReached: (cap: string) =>
+      `La durée prévue pour ce bilan (${cap}) est entièrement utilisée : aucune nouvelle séance ne peut démarrer.`,
+    capStoppedAt: (time: string) =>
+      `La séance en cours a été arrêtée automatiquement à ${time}, sur les deux appareils.`,
+    capWhy:
+      "La durée d'un bilan de compétences est limitée : 24 heures au plus, ou la durée prévue par la convention.",
+    capCounsellor:
+      'Si la convention le permet, vous pouvez modifier la durée contractuelle dans l’onglet « Séances et heures ».',
+    capBeneficiary: 'Pour toute question, parlez-en avec votre conseiller·ère.',
+    blocked: {
+      'no-beneficiary':
+        'Les séances pourront démarrer quand le/la bénéficiaire aura rejoint le bilan.',
+      ended: 'Le bilan est terminé : aucune nouvelle séance.',
+      'already-running': 'Une séance est déjà en cours.',
+      'cap-reached': 'La durée prévue du bilan est atteinte.',
+      'invalid-time': "L'horloge de cet appareil semble déréglée : vérifiez la date et l'heure.",
+      'invalid-mode': 'Choisissez la modalité de la séance.',
+      'not-initialised': "Le bilan n'est pas encore prêt.",
+      'unknown-device': "Cet appareil n'est pas reconnu comme partie du bilan.",
+      'not-allowed': 'Vous ne pouvez pas démarrer de séance.',
+    },
+    started: 'Séance démarrée.',
+    stopped: 'Séance arrêtée.',
+    stopFailed: "La séance n'a pas pu être arrêtée. Réessayez.",
+    distancielTitle: 'Séance à distance : confidentialité',
+    distancielBody:
+      "Avant de commencer, chacun·e doit être seul·e, dans une pièce fermée, sans personne qui puisse voir ou entendre. Rien n'est enregistré. L'autre partie reçoit le même rappel.",
+    distancielConfirm: 'Nous sommes seul·es, démarrer',
+    cancel: 'Annuler',
+    distancielNotice: (who: string) =>
+      `${who} a démarré une séance à distance. Assurez-vous d'être seul·e, dans une pièce fermée. Rien n'est enregistré.`,
+    otherParty: {
+      counsellor: 'Votre conseiller·ère',
+      beneficiary: 'Le/la bénéficiaire',
+    },
+    dismiss: "J'ai compris",
+    breakdownTitle: 'Répartition du temps utilisé',
+    byPhase: 'Par phase',
+    byMode: 'Par modalité',
+    certified: 'Temps certifié (séances non contestées)',
+    signingFailed:
+      "La signature de l'émargement n'a pas pu être enregistrée sur cet appareil. Elle sera retentée.",
+  },
+  hoursSettings: {
+    title: 'Durée du bilan',
+    cap: 'Durée contractuelle',
+    capHint: 'Selon la convention ; 24 heures au plus.',
+    hours: 'Heures',
+    minutes: 'Minutes',
+    save: 'Enregistrer la durée',
+    saved: (cap: string) => `Durée contractuelle enregistrée : ${cap}.`,
+    range: 'Indiquez une durée entre 1 minute et 24 heures.',
+    belowUsed:
+      'Cette durée est inférieure ou égale au temps déjà utilisé : aucune nouvelle séance ne pourra démarrer.',
+    warnings: 'Avertissements avant la limite',
+    warningsNow: (list: string) =>
+      `Un avertissement s'affiche quand le temps utilisé atteint : ${list}.`,
+    warningsDefault:
+      'Par défaut : à 20 h et 23 h pour un bilan de 24 h, proportionnellement pour une durée plus courte.',
+    customiseWarnings: 'Personnaliser les avertissements',
+    firstWarning: 'Premier avertissement à',
+    secondWarning: 'Second avertissement à',
+    saveWarnings: 'Enregistrer les avertissements',
+    resetWarnings: 'Avertissements par défaut',
+    warningsSaved: 'Avertissements enregistrés.',
+    warningsReset: 'Avertissements par défaut rétablis.',
+    warningsInvalid:
+      'Chaque avertissement doit être compris entre 1 minute et la durée contractuelle, et les deux doivent différer.',
+    none: 'aucun',
+    readOnly: (cap: string) =>
+      `Durée contractuelle : ${cap}. Elle est réglée par le/la conseiller·ère.`,
+    errors: {
+      'not-initialised': "Le bilan n'est pas encore prêt.",
+      'unknown-device': "Cet appareil n'est pas reconnu comme partie du bilan.",
+      'not-allowed': 'Seul·e le/la conseiller·ère peut modifier ce réglage.',
+      'invalid-value': 'Valeur refusée.',
+      ended: 'Le bilan est terminé : ce réglage ne change plus.',
+    },
+  },
+  attendance: {
+    title: 'Émargement',
+    intro:
+      "À la fin de chaque séance, l'appareil de chaque partie signe la séance (date, horaires, phase, modalité) et l'autre appareil vérifie la signature. Une séance modifiée après signature, ou signée par une clé inconnue, est signalée et exclue du temps certifié.",
+    settling:
+      'Les signatures sont apposées automatiquement quelques secondes après la fin de la séance.',
+    empty: 'Aucune séance pour le moment.',
+    caption: 'Séances du bilan et leur émargement',
+    columns: {
+      date: 'Date',
+      time: 'Horaires',
+      duration: 'Durée comptée',
+      phase: 'Phase',
+      mode: 'Modalité',
+      counsellor: 'Conseiller·ère',
+      beneficiary: 'Bénéficiaire',
+      state: 'État',
+    },
+    range: (from: string, to: string) => `${from} – ${to}`,
+    partyStatus: (party: string, status: string) => `${party} : ${status}`,
+    signature: {
+      missing: 'En attente',
+      valid: 'Signée',
+      mismatch: 'Modifiée après signature',
+      forged: 'Signature invalide',
+      'unknown-key': 'Clé inconnue',
+      'wrong-bilan': "Signature d'un autre bilan",
+      malformed: 'Illisible',
+    },
+    states: {
+      running: 'En cours',
+      pending: "En attente d'émargement",
+      partial: 'Émargée par une partie',
+      signed: 'Émargée par les deux parties',
+      flagged: 'Contestée : exclue du temps certifié',
+    },
+    timedOut: 'Close au dernier signal de présence',
+    flaggedAlert: (n: number) =>
+      n > 1
+        ? `${n} séances ont une signature qui ne correspond pas (modifiées après signature, clé inconnue ou signature invalide) : elles sont exclues du temps certifié.`
+        : 'Une séance a une signature qui ne correspond pas (modifiée après signature, clé inconnue ou signature invalide) : elle est exclue du temps certifié.',
+  },
+  evidence: {
+    title: 'Justificatifs pour le prestataire',
+    intro:
+      "Certificat de réalisation et feuille d'émargement, en PDF : parties, dates, durée de chaque séance et total. Aucun contenu du bilan (synthèse, plan d'action, observations). Ces justificatifs restent sur cet appareil après la destruction du bilan.",
+    export: 'Télécharger le certificat et l’émargement (PDF)',
+    exporting: 'Préparation du PDF…',
+    exported: 'PDF téléchargé.',
+    saved: (date: string) => `Justificatifs enregistrés sur cet appareil (${date}).`,
+    notSaved:
+      'Les justificatifs seront enregistrés sur cet appareil à la fin de la première séance.',
+    saveFailed:
+      "Les justificatifs n'ont pas pu être enregistrés sur cet appareil. Téléchargez le PDF pour les garder.",
+    unsigned: (n: number) =>
+      n > 1
+        ? `${n} séances ne sont pas encore émargées par les deux parties.`
+        : "Une séance n'est pas encore émargée par les deux parties.",
+    errors: {
+      missing: 'Aucun justificatif enregistré pour ce bilan sur cet appareil.',
+      unreadable: 'Les justificatifs enregistrés sur cet appareil sont illisibles.',
+      storage: 'Le stockage local de cet appareil est indisponible.',
+      render: "Le PDF n'a pas pu être créé. Réessayez.",
+    },
+  },
+  evidencePdf: {
+    documentTitle: 'Certificat de réalisation et feuille d’émargement – bilan de compétences',
+    title: 'Certificat de réalisation',
+    subtitle: 'Bilan de compétences (article L6313-4 du Code du travail)',
+    beneficiary: 'Bénéficiaire',
+    counsellor: 'Conseiller·ère référent·e',
+    reference: 'Référence du bilan',
+    convention: 'Date de la convention',
+    notSet: 'Non renseignée',
+    notJoined: 'Bénéficiaire (pas encore connecté·e)',
+    period: 'Période de réalisation',
+    periodRange: (from: string, to: string) => (from === to ? `le ${from}` : `du ${from} au ${to}`),
+    noSession: 'Aucune séance réalisée',
+    contracted: 'Durée contractuelle',
+    realised: 'Durée réalisée',
+    sessions: 'Séances',
+    sessionsCount: (n: number, signed: number) =>
+      `${n} séance${n > 1 ? 's' : ''}, dont ${signed} émargée${signed > 1 ? 's' : ''} par les deux parties`,
+    endedLabel: 'Fin du bilan',
+    breakdown: 'Répartition de la durée réalisée',
+    byPhase: 'Par phase',
+    byMode: 'Par modalité',
+    flaggedSummary: (n: number) =>
+      `${n} séance${n > 1 ? 's' : ''} dont la signature ne correspond pas ${n > 1 ? 'sont exclues' : 'est exclue'} de la durée réalisée (voir la feuille d'émargement).`,
+    attestation: (counsellor: string, beneficiary: string, total: string) =>
+      `Je soussigné·e, ${counsellor}, conseiller·ère référent·e, atteste ${/^[aeiouyhàâäéèêëîïôöûü]/i.test(beneficiary) ? `qu'${beneficiary}` : `que ${beneficiary}`} a réalisé le bilan de compétences référencé ci-dessus, pour une durée totale de ${total}, selon la feuille d'émargement jointe.`,
+    issued: (date: string) => `Établi le ${date}.`,
+    counsellorSignature: (name: string) => `Signature du/de la conseiller·ère (${name})`,
+    providerSignature: "Signature et cachet de l'organisme prestataire",
+    noContent:
+      "Ce document ne contient aucun élément du contenu du bilan (synthèse, plan d'action, observations), qui reste confidentiel.",
+    sheetTitle: "Feuille d'émargement",
+    sheetParties: (beneficiary: string, counsellor: string) =>
+      `Bénéficiaire : ${beneficiary} · Conseiller·ère : ${counsellor}`,
+    timesNote: "Heures locales de l'appareil ayant établi ce document.",
+    columns: {
+      index: 'N°',
+      date: 'Date',
+      start: 'Début',
+      end: 'Fin',
+      duration: 'Durée',
+      phase: 'Phase',
+      mode: 'Modalité',
+      counsellor: 'Conseiller·ère',
+      beneficiary: 'Bénéficiaire',
+    },
+    signature: {
+      missing: 'Non signée',
+      valid: 'Signée',
+      mismatch: 'Modifiée après signature',
+      forged: 'Signature invalide',
+      'unknown-key': 'Clé inconnue',
+      'wrong-bilan': 'Autre bilan',
+      malformed: 'Illisible',
+    },
+    excluded: 'Exclue',
+    total: 'Total réalisé',
+    flaggedNote:
+      'Séance « Exclue » : une signature ne correspond pas à la séance (modifiée après signature, clé inconnue ou signature invalide) ; sa durée n’est pas comptée.',
+    timedOutNote:
+      '* Séance close au dernier signal de présence des appareils (connexion perdue) : seule la durée attestée est comptée.',
+    signaturesNote:
+      "Chaque partie émarge chaque séance avec la clé de son appareil : signature électronique (Ed25519) portant sur le bilan, la séance, ses horaires, sa phase et sa modalité. Les signatures ont été vérifiées à l'établissement de ce document.",
+    keys: (counsellor: string, beneficiary: string) =>
+      `Empreintes des clés – conseiller·ère : ${counsellor} ; bénéficiaire : ${beneficiary}.`,
+    footer: (bilanId: string) => `Tandem · bilan ${bilanId}`,
+    page: (n: number, total: number) => `Page ${n} / ${total}`,
   },
 };
 

@@ -50,7 +50,10 @@ export class AppState {
       await this.acceptLink(linkFragment);
       return;
     }
-    await this.show(parseRoute(history.state) ?? { name: 'home' }, { replace: true });
+    // A reload or back/forward returns to where the tab was; typing the address opens home.
+    const restore = ['reload', 'back_forward'].includes(navigationType());
+    const route = restore ? parseRoute(history.state) : null;
+    await this.show(route ?? { name: 'home' }, { replace: true });
   }
 
   /** Shows `route`, recording it in the tab's history (not in the URL). */
@@ -173,6 +176,11 @@ export class AppState {
   notify(tone: Notice['tone'], text: string): void {
     this.notice = { tone, text };
   }
+}
+
+function navigationType(): string {
+  const entry = performance.getEntriesByType('navigation')[0];
+  return entry instanceof PerformanceNavigationTiming ? entry.type : 'navigate';
 }
 
 // The bilan's state, the workspace domain and their screens are a separate chunk: the

@@ -13,6 +13,8 @@ import {
   markActivity,
   pinBeneficiary,
   readMeta,
+  SECTION_IDS,
+  sectionFragment,
   setPhase,
   synthesisWordCount,
   type BilanMeta,
@@ -20,8 +22,10 @@ import {
   type PhaseId,
   type SetPhaseError,
 } from '@tandem/workspace';
+import { seedEmptySection } from '@tandem/editor/seed';
 import { ActionPlanState } from './action-plan.svelte.ts';
 import { ObservationsState } from './observations.svelte.ts';
+import { SessionTimer } from './session-timer.svelte.ts';
 import { peersFrom, presenceUser, unknownDevices, type Peer } from './presence.ts';
 import { summaryOf } from './summary.ts';
 
@@ -68,6 +72,8 @@ export class BilanState {
   inviteLink = $state<string | null>(null);
   readonly actionPlan: ActionPlanState;
   readonly observations: ObservationsState;
+  /** Session clock, cap, attendance signing and (counsellor) evidence — issue 7. */
+  readonly sessionTimer: SessionTimer;
 
   /** The name this party typed for the beneficiary at creation (counsellor only, local). */
   private plannedBeneficiaryName: string;
@@ -84,6 +90,9 @@ export class BilanState {
     this.plannedBeneficiaryName = stored.summary?.beneficiaryName ?? '';
     this.actionPlan = new ActionPlanState(this);
     this.observations = new ObservationsState(this);
+    this.sessionTimer = new SessionTimer(device, stored.bilanId, {
+      keepEvidence: stored.role === 'counsellor',
+    });
   }
 
   get deviceKey(): Uint8Array {
@@ -156,7 +165,11 @@ export class BilanState {
     const onAwareness = () => this.refreshPeers();
     session.awareness.on('change', onAwareness);
     this.cleanups.push(() => session.awareness.off('change', onAwareness));
-    this.cleanups.push(this.actionPlan.attach(doc), this.observations.attach(doc));
+    this.cleanups.push(
+      this.actionPlan.attach(doc),
+      this.observations.attach(doc),
+      this.sessionTimer.attach(doc),
+    );
 
     this.refresh();
     if (this.role === 'counsellor') {
@@ -177,6 +190,9 @@ export class BilanState {
       defaultMode: settings.defaultMode,
     });
     if (!result.ok) throw new Error(`initBilan: ${result.error}`);
+    doc.transact(() => {
+      for (const section of SECTION_IDS) seedEmptySection(sectionFragment(doc, section));
+    });
     this.plannedBeneficiaryName = settings.beneficiaryName.trim();
     this.refresh();
     this.saveSummarySoon(0);

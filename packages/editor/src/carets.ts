@@ -43,7 +43,9 @@ export function renderCaret(rawUser: Record<string, unknown>): HTMLElement {
   label.className = 'collaboration-carets__label';
   label.style.backgroundColor = user.color;
   label.style.color = readableTextColor(user.color);
-  label.textContent = user.name;
+  // The name is drawn by CSS (content: attr(data-name)), so it is not part of the
+  // editor's text: not copied, not read out, not counted.
+  label.dataset.name = user.name;
   caret.append(label);
   return caret;
 }

@@ -8,4 +8,5 @@ export {
 export { isHexColor, readableTextColor, type CaretUser } from './carets.ts';
 export { parseLinkHref, type LinkHrefResult } from './links.ts';
 export { countWords, fragmentText, fragmentWordCount } from './word-count.ts';
+export { seedEmptySection } from './seed.ts';
 export { SECTION_HEADING_LEVELS, UNDO_CAPTURE_TIMEOUT_MS } from './constants.ts';
