@@ -1,0 +1,30 @@
+/**
+ * The relay's process configuration, read from the environment:
+ * PORT (8787), HOST (127.0.0.1), STATIC_DIR (dist/client), ICE_SERVERS (JSON array),
+ * RELAY_<LIMIT> for each limit in limits.ts. Bad values throw RelayConfigError.
+ */
+import { parseIceServers } from './ice-servers.ts';
+import { parseLimitsFromEnv, RelayConfigError } from './limits.ts';
+import { DEFAULT_HOST, DEFAULT_PORT, type StartRelayOptions } from './server.ts';
+
+const parsePort = (text: string | undefined): number => {
+  if (text === undefined || text.trim() === '') return DEFAULT_PORT;
+  const trimmed = text.trim();
+  const port = Number(trimmed);
+  if (!/^[0-9]+$/.test(trimmed) || port > 65_535) {
+    throw new RelayConfigError(
+      `PORT must be an integer between 0 and 65535, got ${JSON.stringify(text)}`,
+    );
+  }
+  return port;
+};
+
+export const readRelayConfig = (
+  env: Readonly<Record<string, string | undefined>>,
+): StartRelayOptions => ({
+  port: parsePort(env['PORT']),
+  host: env['HOST']?.trim() || DEFAULT_HOST,
+  limits: parseLimitsFromEnv(env),
+  iceServers: parseIceServers(env['ICE_SERVERS']),
+  ...(env['STATIC_DIR'] ? { staticDir: env['STATIC_DIR'] } : {}),
+});
