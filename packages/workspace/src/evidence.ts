@@ -50,6 +50,12 @@ import {
   parseTime,
 } from './parse.ts';
 import { err, ok, type Result } from './result.ts';
+import {
+  mergeSurveyResponses,
+  parseSurveyResponses,
+  readSatisfaction,
+  type SurveyResponse,
+} from './satisfaction.ts';
 import { ledgerMap } from './schema.ts';
 import type { PinnedKeys, VerifyRecord } from './signed.ts';
 
@@ -90,6 +96,8 @@ export interface EvidenceRecord {
   readonly beneficiary: EvidenceParty | null;
   /** Ended sessions, by start time. A running session is not evidence yet. */
   readonly sessions: readonly EvidenceSession[];
+  /** The beneficiary's satisfaction answers (à chaud, à froid), when given. */
+  readonly satisfaction: readonly SurveyResponse[];
   /** When this record was built (epoch ms). */
   readonly updatedAt: number;
 }
@@ -133,6 +141,7 @@ export function evidenceFromDoc(doc: Y.Doc, now: number): EvidenceRecord | null 
     counsellor: party(meta.counsellor),
     beneficiary: meta.beneficiary ? party(meta.beneficiary) : null,
     sessions,
+    satisfaction: readSatisfaction(doc),
     updatedAt: now,
   };
 }
@@ -187,6 +196,7 @@ export function parseEvidence(value: unknown): Result<EvidenceRecord, EvidencePa
     counsellor,
     beneficiary,
     sessions,
+    satisfaction: parseSurveyResponses(value.satisfaction),
     updatedAt,
   });
 }
@@ -305,4 +315,20 @@ export function certifyEvidence(evidence: EvidenceRecord, verify: VerifyRecord):
     signedCount: checked.filter((c) => c.state === 'signed').length,
     flaggedCount: checked.filter((c) => c.state === 'flagged').length,
   };
+}
+
+/**
+ * Folds a newer evidence record of the same bilan into the one kept: sessions are never
+ * lost (the document may have been wiped by a destroy, or a session deleted by a hostile
+ * peer), a session present in both takes its newer version, everything else is the newer.
+ */
+export function mergeEvidence(kept: EvidenceRecord | null, next: EvidenceRecord): EvidenceRecord {
+  if (kept === null || kept.bilanId !== next.bilanId) return next;
+  const byId = new Map(kept.sessions.map((s) => [s.id, s]));
+  for (const session of next.sessions) byId.set(session.id, session);
+  const sessions = [...byId.values()]
+    .sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, MAX_EVIDENCE_SESSIONS);
+  const satisfaction = mergeSurveyResponses(kept.satisfaction, next.satisfaction);
+  return { ...next, sessions, satisfaction };
 }

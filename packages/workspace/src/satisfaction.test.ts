@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerSurvey, readSatisfaction } from './satisfaction.ts';
+import { evidenceFromDoc, mergeEvidence, parseEvidence } from './evidence.ts';
+import { answerSurvey, parseSurveyResponses, readSatisfaction } from './satisfaction.ts';
 import { satisfactionMap } from './schema.ts';
 import { T0, makeDevice, makePair, syncAll } from './test-support.ts';
 
@@ -79,5 +80,42 @@ describe('satisfaction surveys', () => {
     satisfactionMap(a).set('a-froid', 'garbage');
     satisfactionMap(a).set('other', { answers: chaud });
     expect(readSatisfaction(a)).toEqual([]);
+  });
+});
+
+describe('satisfaction in the evidence record', () => {
+  it('is copied into the evidence, survives storage, and a wiped document loses none', () => {
+    const { a, b, beneficiary } = makePair();
+    answerSurvey(b, beneficiary.publicKey, 'a-chaud', { answers: chaud, comment: 'Merci' }, T0);
+    syncAll(a, b);
+    const evidence = evidenceFromDoc(a, T0 + 10);
+    expect(evidence?.satisfaction).toEqual([
+      { survey: 'a-chaud', answers: chaud, comment: 'Merci', at: T0 },
+    ]);
+    const stored = parseEvidence(JSON.parse(JSON.stringify(evidence)));
+    expect(stored).toEqual({ ok: true, value: evidence });
+    // A record from before surveys existed reads as "no answers".
+    const { satisfaction: _none, ...older } = evidence!;
+    expect(parseEvidence(older)).toMatchObject({ ok: true, value: { satisfaction: [] } });
+    // Later answers à froid are added; nothing kept is lost when the next build has less.
+    const later = {
+      ...evidence!,
+      satisfaction: parseSurveyResponses([{ survey: 'a-froid', answers: froid, at: T0 + 99 }]),
+    };
+    const merged = mergeEvidence(evidence, later);
+    expect(merged.satisfaction.map((r) => r.survey)).toEqual(['a-chaud', 'a-froid']);
+  });
+
+  it('leaves out malformed stored responses', () => {
+    expect(
+      parseSurveyResponses([
+        { survey: 'a-chaud', answers: { overall: 9 }, at: T0 },
+        { survey: 'nope', answers: chaud, at: T0 },
+        'garbage',
+        { survey: 'a-chaud', answers: chaud, at: T0 },
+        { survey: 'a-chaud', answers: chaud, at: T0 + 1 },
+      ]),
+    ).toEqual([{ survey: 'a-chaud', answers: chaud, comment: '', at: T0 }]);
+    expect(parseSurveyResponses('x')).toEqual([]);
   });
 });

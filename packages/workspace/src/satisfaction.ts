@@ -117,3 +117,33 @@ export function answerSurvey(
   });
   return ok(undefined);
 }
+
+/**
+ * Survey responses as kept in the evidence record (plain data, outside the document).
+ * A missing list reads as none; anything malformed is left out. Never throws.
+ */
+export function parseSurveyResponses(value: unknown): SurveyResponse[] {
+  if (!Array.isArray(value)) return [];
+  const responses: SurveyResponse[] = [];
+  for (const item of value) {
+    if (!isPlainObject(item) || !isOneOf(item.survey, SURVEY_IDS)) continue;
+    if (responses.some((r) => r.survey === item.survey)) continue;
+    const answers = parseAnswers(item.survey, item.answers);
+    const at = parseTime(item.at);
+    if (answers === null || at === null) continue;
+    const comment = readText(item.comment, MAX_SATISFACTION_COMMENT_CHARS).trim();
+    responses.push({ survey: item.survey, answers, comment, at });
+  }
+  return responses;
+}
+
+/** Responses kept in the evidence, updated by newer ones (a wiped document loses none). */
+export function mergeSurveyResponses(
+  kept: readonly SurveyResponse[],
+  next: readonly SurveyResponse[],
+): SurveyResponse[] {
+  return SURVEY_IDS.flatMap((survey) => {
+    const candidates = [...kept, ...next].filter((r) => r.survey === survey);
+    return candidates.length === 0 ? [] : [candidates.reduce((a, b) => (b.at >= a.at ? b : a))];
+  });
+}
