@@ -6,6 +6,7 @@ import { attendanceRecordFor, attendanceReport, storeAttendanceSignature } from 
 import {
   certifyEvidence,
   evidenceFromDoc,
+  mergeEvidence,
   parseEvidence,
   type EvidenceRecord,
 } from './evidence.ts';
@@ -215,6 +216,29 @@ describe('the evidence record', () => {
     expect(certified.certified.seconds).toBe(60);
     expect(setHourCap(pair.a, pair.counsellor.publicKey, 30).ok).toBe(true);
     expect(certifyEvidence(mustEvidence(pair.a), verify).certified.seconds).toBe(30);
+  });
+
+  it('keeps every session it ever held when merged with a newer record', () => {
+    const { pair, ids } = bilanWithContent();
+    const kept = mustEvidence(pair.a);
+    // The document lost its ledger (wiped, or a hostile peer deleted an entry)…
+    const wiped = { ...kept, sessions: kept.sessions.slice(1), updatedAt: LATER + 1 };
+    const merged = mergeEvidence(kept, wiped);
+    expect(merged.sessions.map((s) => s.id)).toEqual(ids);
+    expect(merged.updatedAt).toBe(LATER + 1);
+    // …while a session present in both takes the newer version.
+    const [, second] = kept.sessions;
+    if (!second) throw new Error('missing session');
+    const resigned = {
+      ...kept,
+      sessions: [{ ...second, signatures: { counsellor: null, beneficiary: null } }],
+    };
+    expect(mergeEvidence(kept, resigned).sessions[1]?.signatures).toEqual({
+      counsellor: null,
+      beneficiary: null,
+    });
+    expect(mergeEvidence(null, wiped)).toBe(wiped);
+    expect(mergeEvidence({ ...kept, bilanId: 'other' }, wiped)).toBe(wiped);
   });
 
   it('refuses anything that is not a well-formed record', () => {
