@@ -14,7 +14,8 @@ export async function createBilan(
   await page.getByTestId('beneficiary-name').fill(names.beneficiary);
   await page.getByTestId('create-bilan').click();
   const invite = page.getByTestId('invite-link');
-  await expect(invite).toBeVisible();
+  // Creating a bilan initialises libsodium and IndexedDB: allow for a loaded machine.
+  await expect(invite).toBeVisible({ timeout: 45_000 });
   const link = await invite.evaluate((el) =>
     el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement
       ? el.value

@@ -26,3 +26,5 @@ export const MAX_RELAY_PAYLOAD_BYTES = 700 * 1024;
 export const TOMBSTONE_ANNOUNCE_MS = 30_000;
 /** Size of each sealed chunk of a personal copy (under the sealed-message limit). */
 export const PERSONAL_COPY_CHUNK_BYTES = 512 * 1024;
+/** How many of its own recent publishes a session remembers, to drop their echoes unopened. */
+export const RECENT_ECHOES = 64;

@@ -16,3 +16,5 @@ export {
   type BackupResult,
   type OpenedBackup,
 } from './backup.ts';
+/** BLAKE2b-256 (the workspace's HashBytes, e.g. for the synthesis hash); after TandemDevice.open. */
+export { hashBytes } from '@tandem/crypto';

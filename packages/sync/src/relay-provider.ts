@@ -13,7 +13,12 @@ import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { MAX_RELAY_PAYLOAD_BYTES, PRESENCE_TIMEOUT_MS, RELAY_HEARTBEAT_MS } from './constants.ts';
+import {
+  MAX_RELAY_PAYLOAD_BYTES,
+  PRESENCE_TIMEOUT_MS,
+  RECENT_ECHOES,
+  RELAY_HEARTBEAT_MS,
+} from './constants.ts';
 import { RelaySocket, type WebSocketFactory } from './relay-socket.ts';
 import type { SealedChannel } from './sealed-channel.ts';
 
@@ -50,6 +55,10 @@ export class RelayProvider {
   private failedAttempts = 0;
   private subscribersOnTopic: number | null = null;
   private wasActive = false;
+  /** True while other devices were on the topic but all reachable over P2P. */
+  private wasCoveredByP2P = false;
+  /** Our last publishes, to skip opening our own echoes (the relay echoes to the sender). */
+  private readonly recentlySent = new Set<string>();
   private rejected = 0;
   private oversize = 0;
   private lastSync: number | null = null;
@@ -114,14 +123,29 @@ export class RelayProvider {
       this.oversize++;
       return false;
     }
-    return this.socket.publish(toBase64(sealed));
+    const data = toBase64(sealed);
+    if (!this.socket.publish(data)) return false;
+    this.recentlySent.add(data);
+    if (this.recentlySent.size > RECENT_ECHOES) {
+      const oldest = this.recentlySent.values().next();
+      if (!oldest.done) this.recentlySent.delete(oldest.value);
+    }
+    return true;
   }
 
   /** Re-checks whether the provider must carry updates (call when P2P connections change). */
   refresh(): void {
     const active = this.isActive();
-    if (active && !this.wasActive) this.sendHello();
+    // Taking over from a data channel that closed: catch up both ways. (Becoming active
+    // because a device appeared needs nothing more: its own hello started the exchange.)
+    if (active && !this.wasActive && this.wasCoveredByP2P) this.sendHello();
     this.wasActive = active;
+    this.wasCoveredByP2P = this.isCoveredByP2P();
+  }
+
+  private isCoveredByP2P(): boolean {
+    const others = Math.max(this.peersLastSeen.size, (this.subscribersOnTopic ?? 1) - 1);
+    return this.socketOpen && others > 0 && others <= this.options.p2pConnections();
   }
 
   reconnectNow(): void {
@@ -166,6 +190,7 @@ export class RelayProvider {
       this.subscribersOnTopic = null;
     }
     this.wasActive = this.isActive();
+    this.wasCoveredByP2P = this.isCoveredByP2P();
     this.options.onChange();
   }
 
@@ -192,6 +217,11 @@ export class RelayProvider {
   }
 
   private receive(data: string, clients: number | null): void {
+    if (this.recentlySent.delete(data)) {
+      // Our own publish coming back: only the subscriber count is news.
+      if (clients !== null) this.subscribersOnTopic = clients;
+      return;
+    }
     let sealed: Uint8Array;
     try {
       sealed = fromBase64(data);
@@ -212,9 +242,9 @@ export class RelayProvider {
     if (clients !== null) this.subscribersOnTopic = clients;
     const { senderId, payload } = envelope.value;
     if (senderId === this.ownSenderHex) return;
-    const isNewPeer = !this.peersLastSeen.has(senderId);
+    // A device arriving announces itself with a Hello, answered in `apply`; asking it
+    // for its state again here would make it send the whole document twice.
     this.peersLastSeen.set(senderId, Date.now());
-    if (isNewPeer) this.sendSyncStep1();
     try {
       this.apply(opened.kind, payload);
     } catch {
