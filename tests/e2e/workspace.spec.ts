@@ -304,6 +304,8 @@ test('a third device opening the link is shown to both parties as unknown', asyn
     await expect(page.getByTestId('join-inviter')).toContainText('Camille Martin');
     for (const party of [counsellor.page, beneficiary.page]) {
       await expect(party.getByTestId('unknown-device')).toBeVisible();
+      // It has not joined: it borrows no one's name.
+      await expect(party.getByTestId('unknown-device')).not.toContainText('Alex Durand');
     }
     await screenshots(counsellor.page, 'unknown-device');
     await page.getByTestId('join-name').fill('Quelqu’un d’autre');
@@ -312,4 +314,19 @@ test('a third device opening the link is shown to both parties as unknown', asyn
   } finally {
     await third.close();
   }
+});
+
+test('without local storage the app explains why instead of showing a blank page', async ({
+  counsellor,
+}) => {
+  const page = counsellor.page;
+  // Private windows and locked-down browsers can refuse IndexedDB altogether.
+  await counsellor.context.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
+  });
+  await page.goto('/');
+  const failure = page.getByTestId('storage-failure');
+  await expect(failure).toHaveAttribute('data-code', 'unavailable');
+  await expect(failure).toContainText('stockage local');
+  await screenshots(page, 'storage-failure');
 });

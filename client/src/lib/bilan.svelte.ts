@@ -119,7 +119,8 @@ export class BilanState {
   get selfName(): string {
     const meta = this.meta;
     const pinned = this.role === 'counsellor' ? meta?.counsellor : meta?.beneficiary;
-    if (pinned) return pinned.name;
+    // Only our own pin names us: a device that is not the pinned party has no name yet.
+    if (pinned && this.isParty) return pinned.name;
     return this.join.state === 'joining' ? this.join.name : '';
   }
 
