@@ -173,6 +173,7 @@ export class BilanState {
     );
 
     this.refresh();
+    this.wordCounts = synthesisWordCount(doc);
     if (this.role === 'counsellor') {
       this.inviteLink = await this.device.inviteLink(this.bilanId, origin).catch(() => null);
     }
@@ -250,7 +251,6 @@ export class BilanState {
     const doc = this.doc;
     if (!doc || this.closed) return;
     this.meta = readMeta(doc);
-    this.wordCounts = synthesisWordCount(doc);
     if (this.join.state === 'joining') this.tryPin();
     this.publishPresence();
     this.refreshPeers();
@@ -310,6 +310,8 @@ export class BilanState {
   private async saveSummary(): Promise<void> {
     const doc = this.doc;
     if (!doc) return;
+    // Walks the whole synthesis: done here, debounced, not on every keystroke.
+    this.wordCounts = synthesisWordCount(doc);
     const device = this.device;
     const summary = summaryOf(
       doc,
