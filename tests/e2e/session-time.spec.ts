@@ -42,6 +42,9 @@ test('a short remote session stops at the cap on both sides, is signed, and is e
   test.setTimeout(300_000);
   const c = counsellor.page;
   const b = beneficiary.page;
+  c.on('console', (m) => {
+    if (m.type() === 'error') console.log('counsellor console:', m.text());
+  });
 
   const link = await createBilan(c, NAMES);
   await joinBilan(b, link, NAMES.beneficiary);

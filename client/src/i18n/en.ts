@@ -478,6 +478,7 @@ export const en: Messages = {
       render: 'The PDF could not be created. Try again.',
     },
   },
+      load: 'The PDF module could not be loaded (Tandem may have been updated): reload the page, then try again.',
   evidencePdf: {
     documentTitle: 'Certificate of completion and attendance sheet – bilan de compétences',
     title: 'Certificate of completion',

@@ -491,6 +491,7 @@ export const fr = {
       render: "Le PDF n'a pas pu être créé. Réessayez.",
     },
   },
+      load: "Le module PDF n'a pas pu être chargé (Tandem a peut-être été mis à jour) : rechargez la page, puis réessayez.",
   evidencePdf: {
     documentTitle: 'Certificat de réalisation et feuille d’émargement – bilan de compétences',
     title: 'Certificat de réalisation',

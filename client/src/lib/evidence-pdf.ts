@@ -237,6 +237,21 @@ function fingerprintOf(party: { publicKey: string } | null): string {
   return party ? fingerprint(party.publicKey) : '—';
 }
 
+/** Latin letters with a stroke, which Unicode does not decompose into letter + accent. */
+const STROKED: Readonly<Record<string, string>> = {
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  Ħ: 'H',
+  ħ: 'h',
+  Ŧ: 'T',
+  ŧ: 't',
+  ı: 'i',
+  Ŀ: 'L',
+  ŀ: 'l',
+};
+
 /** A text filter to what the font can draw: accents kept, other letters transliterated. */
 function winAnsi(font: PDFFont): (text: string) => string {
   const supported = new Set(font.getCharacterSet());
@@ -245,7 +260,7 @@ function winAnsi(font: PDFFont): (text: string) => string {
     Array.from(text.normalize('NFC'), (ch) => {
       if (keep(ch)) return ch;
       if (/\s/u.test(ch)) return ' ';
-      const stripped = ch.normalize('NFD').replace(/\p{M}/gu, '');
+      const stripped = STROKED[ch] ?? ch.normalize('NFD').replace(/\p{M}/gu, '');
       return stripped !== '' && Array.from(stripped).every(keep) ? stripped : '?';
     }).join('');
 }

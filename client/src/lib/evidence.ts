@@ -64,6 +64,17 @@ export async function listEvidence(device: TandemDevice): Promise<EvidenceRecord
   });
 }
 
+/**
+ * The PDF renderer could not be loaded — typically a new version of Tandem was deployed
+ * while this tab was open: reloading the page fixes it.
+ */
+export class PdfModuleError extends Error {
+  constructor(cause: unknown) {
+    super('the PDF module could not be loaded', { cause });
+    this.name = 'PdfModuleError';
+  }
+}
+
 /** The evidence PDF (certificate, then attendance sheet), rendered in `lang`. */
 export async function evidencePdf(
   evidence: EvidenceRecord,
@@ -71,7 +82,12 @@ export async function evidencePdf(
   lang: Lang,
   issuedAt = Date.now(),
 ): Promise<Uint8Array> {
-  const { renderEvidencePdf } = await import('./evidence-pdf.ts');
+  let renderEvidencePdf: typeof import('./evidence-pdf.ts').renderEvidencePdf;
+  try {
+    ({ renderEvidencePdf } = await import('./evidence-pdf.ts'));
+  } catch (cause) {
+    throw new PdfModuleError(cause);
+  }
   return renderEvidencePdf(certifyEvidence(evidence, verify), lang, issuedAt);
 }
 
@@ -116,13 +132,13 @@ export async function downloadStoredEvidencePdf(
   device: TandemDevice,
   bilanId: string,
   lang: Lang,
-): Promise<LoadEvidenceError | 'render' | null> {
+): Promise<LoadEvidenceError | 'load' | 'render' | null> {
   const loaded = await loadEvidence(device, bilanId);
   if (!loaded.ok) return loaded.error;
   try {
     await downloadEvidencePdf(loaded.value, verifierOf(device), lang);
-  } catch {
-    return 'render';
+  } catch (error) {
+    return error instanceof PdfModuleError ? 'load' : 'render';
   }
   return null;
 }
