@@ -62,9 +62,22 @@ async function goHome(page: Page): Promise<void> {
 test('create, invite, join, co-write the synthesis and the action plan, reload', async ({
   counsellor,
   beneficiary,
+  relay,
 }) => {
   const c = counsellor.page;
   const b = beneficiary.page;
+  // Nothing leaves for a third party, and nothing trips the strict CSP.
+  const foreignRequests: string[] = [];
+  const cspViolations: string[] = [];
+  for (const page of [c, b]) {
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol.startsWith('http') && url.origin !== relay.url) foreignRequests.push(url.href);
+    });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+  }
 
   await c.goto('/');
   await expect(c.getByTestId('home-empty')).toBeVisible();
@@ -224,6 +237,9 @@ test('create, invite, join, co-write the synthesis and the action plan, reload',
   await c.reload();
   await expect(c.getByTestId('new-bilan')).toHaveText('New bilan');
   await screenshots(c, 'home-list-en');
+
+  expect(foreignRequests).toEqual([]);
+  expect(cspViolations).toEqual([]);
 });
 
 test('edits made while apart, one side offline, merge when they meet again', async ({

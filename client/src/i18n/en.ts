@@ -27,6 +27,8 @@ export const en: Messages = {
     details: 'Technical detail',
     bilanOpenFailed: 'This bilan could not be opened on this device.',
     bilanMissing: 'This bilan is no longer on this device (it was removed or destroyed).',
+    codeUnavailable:
+      'Part of Tandem could not be loaded (connection lost, or the app was updated since this tab was opened). Reload the page: nothing saved is lost.',
     dismiss: 'Close',
   },
   home: {

@@ -28,6 +28,8 @@ export const fr = {
     details: 'Détail technique',
     bilanOpenFailed: "Ce bilan n'a pas pu être ouvert sur cet appareil.",
     bilanMissing: "Ce bilan n'est plus sur cet appareil (il a été retiré ou détruit).",
+    codeUnavailable:
+      "Une partie de Tandem n'a pas pu être chargée (connexion coupée, ou application mise à jour depuis l'ouverture de cet onglet). Rechargez la page : rien de ce qui est enregistré n'est perdu.",
     dismiss: 'Fermer',
   },
   home: {

@@ -99,9 +99,25 @@ export class AppState {
       await this.go({ name: 'home' }, { replace: true });
       return;
     }
-    const bilan = new (await loadBilanState())(device, stored);
+    const State = await this.loadBilanCode();
+    if (!State) {
+      await this.go({ name: 'home' }, { replace: true });
+      return;
+    }
+    const bilan = new State(device, stored);
     this.current = bilan;
     await bilan.open(location.origin);
+  }
+
+  /** The bilan's code (a separate chunk), or null with a message if it cannot be fetched. */
+  private async loadBilanCode(): Promise<typeof BilanState | null> {
+    try {
+      return await loadBilanState();
+    } catch {
+      // Offline on first use, or the app was updated on the server since this tab opened.
+      this.notify('error', this.locale.t.errors.codeUnavailable);
+      return null;
+    }
   }
 
   async acceptLink(fragment: string): Promise<void> {
@@ -130,6 +146,9 @@ export class AppState {
   async createBilan(settings: NewBilanSettings): Promise<boolean> {
     const device = this.device;
     if (!device) return false;
+    // Fetched first: if it cannot be, nothing is created.
+    const State = await this.loadBilanCode();
+    if (!State) return false;
     let bilanId: string;
     try {
       bilanId = await device.createBilan();
@@ -138,7 +157,7 @@ export class AppState {
     }
     const stored = await device.getBilan(bilanId).catch(() => null);
     if (!stored) return false;
-    const bilan = new (await loadBilanState())(device, stored);
+    const bilan = new State(device, stored);
     try {
       await bilan.open(location.origin);
       bilan.initialize(settings);

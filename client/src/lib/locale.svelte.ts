@@ -20,6 +20,7 @@ export class Locale {
     $effect.root(() => {
       $effect(() => {
         document.documentElement.lang = this.lang;
+        document.title = `${this.t.app.name} — ${this.t.app.tagline}`;
       });
     });
   }
