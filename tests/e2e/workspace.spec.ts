@@ -72,7 +72,8 @@ test('create, invite, join, co-write the synthesis and the action plan, reload',
   for (const page of [c, b]) {
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (url.protocol.startsWith('http') && url.origin !== relay.url) foreignRequests.push(url.href);
+      if (url.protocol.startsWith('http') && url.origin !== relay.url)
+        foreignRequests.push(url.href);
     });
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -345,4 +346,23 @@ test('without local storage the app explains why instead of showing a blank page
   await expect(failure).toHaveAttribute('data-code', 'unavailable');
   await expect(failure).toContainText('stockage local');
   await screenshots(page, 'storage-failure');
+});
+
+test('a bilan can be removed from this device, after a confirmation', async ({ counsellor }) => {
+  const page = counsellor.page;
+  await createBilan(page);
+  await goHome(page);
+  await page
+    .getByRole('button', { name: "Retirer le bilan d'Alex Durand de cet appareil" })
+    .click();
+  const confirm = page.getByTestId('remove-confirm');
+  await expect(confirm).toBeVisible();
+  await screenshots(page, 'home-remove-confirm');
+  // Escape cancels: the bilan stays.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('bilan-item')).toHaveCount(1);
+  await page.getByRole('button', { name: /Retirer le bilan/ }).click();
+  await page.getByTestId('remove-confirm').click();
+  await expect(page.getByTestId('home-empty')).toBeVisible();
+  await expect(page.getByTestId('app-notice')).toContainText('retiré de cet appareil');
 });

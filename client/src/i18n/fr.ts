@@ -2,6 +2,10 @@ import { LINK_ERROR_MESSAGES } from '@tandem/protocol';
 
 // French is the product's language; en.ts must have exactly the same keys
 // (it is typed as `Messages`, so a missing or extra key fails the type check).
+/** « d'Alex », « de Camille »: French elides "de" before a vowel or a mute h. */
+const de = (name: string): string =>
+  /^[aeiouyhàâäéèêëîïôöûü]/i.test(name) ? `d'${name}` : `de ${name}`;
+
 export const fr = {
   langName: 'Français',
   app: {
@@ -51,12 +55,12 @@ export const fr = {
     retentionUnknown: 'Non fixée',
     unknown: '—',
     open: 'Ouvrir',
-    openLabel: (name: string) => `Ouvrir le bilan de ${name}`,
+    openLabel: (name: string) => `Ouvrir le bilan ${de(name)}`,
     remove: 'Retirer de cet appareil',
-    removeLabel: (name: string) => `Retirer le bilan de ${name} de cet appareil`,
+    removeLabel: (name: string) => `Retirer le bilan ${de(name)} de cet appareil`,
     removeTitle: 'Retirer ce bilan de cet appareil ?',
     removeBody: (name: string) =>
-      `La copie locale du bilan de ${name} et sa clé seront effacées de cet appareil. L'autre partie garde sa copie. Sans le lien, vous ne pourrez plus rouvrir ce bilan ici.`,
+      `La copie locale du bilan ${de(name)} et sa clé seront effacées de cet appareil. L'autre partie garde sa copie. Sans le lien, vous ne pourrez plus rouvrir ce bilan ici.`,
     removeConfirm: 'Retirer définitivement',
     cancel: 'Annuler',
     removed: 'Le bilan a été retiré de cet appareil.',
@@ -208,9 +212,7 @@ export const fr = {
     named: (name: string) => `Il se présente sous le nom « ${name} ».`,
   },
   workspace: {
-    // « Bilan d'Alex », « Bilan de Camille ».
-    title: (name: string) =>
-      /^[aeiouyhàâäéèêëîïôöûü]/i.test(name) ? `Bilan d'${name}` : `Bilan de ${name}`,
+    title: (name: string) => `Bilan ${de(name)}`,
     ownTitle: 'Mon bilan de compétences',
     untitled: 'Bilan de compétences',
     tabs: 'Parties du bilan',
