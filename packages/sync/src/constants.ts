@@ -28,3 +28,9 @@ export const TOMBSTONE_ANNOUNCE_MS = 30_000;
 export const PERSONAL_COPY_CHUNK_BYTES = 512 * 1024;
 /** How many of its own recent publishes a session remembers, to drop their echoes unopened. */
 export const RECENT_ECHOES = 64;
+/**
+ * Least time between two answers to Hellos, and between two answers to sync step 1s.
+ * Anyone on the relay topic can replay those requests; requests made meanwhile are
+ * merged into one answer, so a replay flood costs a few publishes a second.
+ */
+export const ANSWER_INTERVAL_MS = 500;

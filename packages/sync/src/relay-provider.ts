@@ -12,8 +12,10 @@ import * as encoding from 'lib0/encoding';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import { AnswerCoalescer } from './answer-coalescer.ts';
 import {
+  ANSWER_INTERVAL_MS,
   MAX_RELAY_PAYLOAD_BYTES,
   PRESENCE_TIMEOUT_MS,
   RECENT_ECHOES,
@@ -21,6 +23,7 @@ import {
 } from './constants.ts';
 import { RelaySocket, type WebSocketFactory } from './relay-socket.ts';
 import type { SealedChannel } from './sealed-channel.ts';
+import { checkUpdate } from './update-guard.ts';
 
 export interface RelayProviderOptions {
   readonly doc: Y.Doc;
@@ -62,6 +65,17 @@ export class RelayProvider {
   private rejected = 0;
   private oversize = 0;
   private lastSync: number | null = null;
+  /** Anyone on the topic can repeat a Hello or a step 1 (replays, floods): answers are paced. */
+  private readonly helloAnswers = new AnswerCoalescer<true>(
+    ANSWER_INTERVAL_MS,
+    () => true,
+    () => this.sendSyncStep1(),
+  );
+  private readonly step1Answers = new AnswerCoalescer<Map<number, number>>(
+    ANSWER_INTERVAL_MS,
+    lowerStateVector,
+    (stateVector) => this.sendMissingUpdates(stateVector),
+  );
 
   constructor(private readonly options: RelayProviderOptions) {
     this.socket = new RelaySocket(
@@ -154,6 +168,8 @@ export class RelayProvider {
 
   destroy(): void {
     clearInterval(this.heartbeat);
+    this.helloAnswers.destroy();
+    this.step1Answers.destroy();
     this.options.doc.off('update', this.onDocUpdate);
     this.options.awareness.off('update', this.onAwarenessUpdate);
     this.socket.close();
@@ -258,12 +274,20 @@ export class RelayProvider {
   private apply(kind: MessageKind, payload: Uint8Array): void {
     switch (kind) {
       case MessageKind.Sync: {
+        // Parsed here rather than by syncProtocol.readSyncMessage, which logs and
+        // swallows a failing update (after Yjs may have half-applied it).
         const decoder = decoding.createDecoder(payload);
-        const reply = encoding.createEncoder();
-        const type = syncProtocol.readSyncMessage(decoder, reply, this.options.doc, this);
-        if (type !== syncProtocol.messageYjsSyncStep1) this.markSynced();
-        if (encoding.length(reply) > 0)
-          this.publish(MessageKind.Sync, encoding.toUint8Array(reply));
+        const type = decoding.readVarUint(decoder);
+        const body = decoding.readVarUint8Array(decoder);
+        if (type === syncProtocol.messageYjsSyncStep1) {
+          this.step1Answers.request(Y.decodeStateVector(body));
+          return;
+        }
+        if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate)
+          throw new RangeError('unknown sync message');
+        if (checkUpdate(body) !== null) throw new RangeError('update refused');
+        Y.applyUpdate(this.options.doc, body, this);
+        this.markSynced();
         return;
       }
       case MessageKind.Awareness:
@@ -273,9 +297,16 @@ export class RelayProvider {
         this.options.onTombstone?.(payload);
         return;
       case MessageKind.Presence:
-        if (decodePresence(payload) === PresenceFlag.Hello) this.sendSyncStep1();
+        if (decodePresence(payload) === PresenceFlag.Hello) this.helloAnswers.request(true);
         return;
     }
+  }
+
+  /** Sync step 2: what a peer with `stateVector` lacks. */
+  private sendMissingUpdates(stateVector: Map<number, number>): void {
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeSyncStep2(encoder, this.options.doc, Y.encodeStateVector(stateVector));
+    this.publish(MessageKind.Sync, encoding.toUint8Array(encoder));
   }
 
   private tick(): void {
@@ -300,4 +331,18 @@ export class RelayProvider {
     this.rejected++;
     this.options.onChange();
   }
+}
+
+/** The state vector of a device that has only what both have: an answer to it serves both. */
+function lowerStateVector(
+  pending: Map<number, number> | undefined,
+  next: Map<number, number>,
+): Map<number, number> {
+  if (pending === undefined) return next;
+  const lower = new Map<number, number>();
+  for (const [client, clock] of pending) {
+    const other = next.get(client);
+    if (other !== undefined) lower.set(client, Math.min(clock, other));
+  }
+  return lower;
 }
