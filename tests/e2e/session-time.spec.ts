@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.ts';
-import { createBilan, firstSection, joinBilan } from '../support/flows.ts';
+import { firstSection, joinBilan } from '../support/flows.ts';
 
 /**
  * Session time end to end, two browser contexts over the real relay: the counsellor sets a
@@ -43,10 +43,21 @@ test('a short remote session stops at the cap on both sides, is signed, and is e
   const c = counsellor.page;
   const b = beneficiary.page;
   c.on('console', (m) => {
-    if (m.type() === 'error') console.log('counsellor console:', m.text());
+    if (m.type() === 'error') console.warn('counsellor console:', m.text());
   });
 
-  const link = await createBilan(c, NAMES);
+  // Created with two contracted minutes (hours and minutes on the creation form)…
+  await c.goto('/');
+  await c.getByTestId('new-bilan').click();
+  await c.getByTestId('counsellor-name').fill(NAMES.counsellor);
+  await c.getByTestId('beneficiary-name').fill(NAMES.beneficiary);
+  await c.getByTestId('hour-cap-hours').fill('0');
+  await c.getByTestId('hour-cap-minutes').fill('2');
+  await screenshots(c, 'create');
+  await c.getByTestId('create-bilan').click();
+  await expect(c.getByTestId('invite-link')).toHaveValue(/^https?:\/\/[^#]+\/#.+/);
+  const link = (await c.getByTestId('invite-link').inputValue()).trim();
+  await expect(c.getByTestId('hours-cap')).toHaveAttribute('data-seconds', '120');
   await joinBilan(b, link, NAMES.beneficiary);
 
   // Content the evidence must never carry.
@@ -54,7 +65,7 @@ test('a short remote session stops at the cap on both sides, is signed, and is e
   await c.keyboard.type(MARKER);
   await expect(b.getByTestId('synthesis-editor')).toContainText(MARKER);
 
-  // The counsellor sets the contracted time in the workspace settings; both see it.
+  // …then lowered to one minute in the workspace settings; both see it.
   await c.getByTestId('tab-sessions').click();
   await c.getByTestId('hour-cap-hours').fill('0');
   await c.getByTestId('hour-cap-minutes').fill('1');
