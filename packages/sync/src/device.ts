@@ -13,6 +13,7 @@ import {
   verifyRecord,
   type BilanKey,
   type DeviceIdentity,
+  type DocKey,
 } from '@tandem/crypto';
 import {
   encodeLink,
@@ -23,12 +24,9 @@ import {
 } from '@tandem/protocol';
 import { deleteDatabase } from './idb.ts';
 import { Keystore, type BilanSummaryCache, type StoredBilan } from './keystore.ts';
-import { openSnapshot, sealSnapshot } from './personal-copy.ts';
-import { signalUrlFor } from './relay-endpoints.ts';
-import { sealedChannel } from './sealed-channel.ts';
-import { TombstoneBeacon } from './tombstone-beacon.ts';
+import type { TombstoneBeacon } from './tombstone-beacon.ts';
 import type * as Y from 'yjs';
-import { openSession, type OpenedSession, type OpenSessionOptions } from './session.ts';
+import type { OpenedSession, OpenSessionOptions } from './session.ts';
 import { StorageError } from './storage-error.ts';
 
 export type AcceptLinkResult =
@@ -166,6 +164,9 @@ export class TandemDevice {
     const opening = (async () => {
       const record = await this.requireBilan(bilanId);
       await this.keystore.putBilan({ ...record, lastOpenedAt: Date.now() });
+      // Yjs, y-webrtc and the providers load with the first bilan opened, not with the
+      // home screen.
+      const { openSession } = await import('./session.ts');
       const session = await openSession({ ...options, bilanId, key: keyOf(record.key) });
       const close = session.close.bind(session);
       const destroyLocal = session.destroyLocal.bind(session);
@@ -232,6 +233,7 @@ export class TandemDevice {
 
   async keepPersonalCopy(bilanId: string, doc: Y.Doc, title: string): Promise<string> {
     const copyId = createBilanId();
+    const { sealSnapshot } = await import('./personal-copy.ts');
     const { key, sealedChunks } = sealSnapshot(copyId, doc);
     await this.keystore.putPersonalCopy({
       copyId,
@@ -255,6 +257,7 @@ export class TandemDevice {
   async openPersonalCopy(copyId: string): Promise<Y.Doc | null> {
     const stored = await this.keystore.getPersonalCopy(copyId);
     if (!stored) return null;
+    const { openSnapshot } = await import('./personal-copy.ts');
     return openSnapshot(copyId, { key: stored.key, sealedChunks: [...stored.sealedChunks] });
   }
 
@@ -317,7 +320,13 @@ export class TandemDevice {
         continue;
       }
       if (this.beacons.has(tombstone.bilanId)) continue;
-      const docKey = tombstone.docKey as Parameters<typeof sealedChannel>[0];
+      const [{ TombstoneBeacon }, { signalUrlFor }, { sealedChannel }] = await Promise.all([
+        import('./tombstone-beacon.ts'),
+        import('./relay-endpoints.ts'),
+        import('./sealed-channel.ts'),
+      ]);
+      // Stored from a derived docKey at destroy time (see destroyBilan).
+      const docKey = tombstone.docKey as DocKey;
       this.beacons.set(
         tombstone.bilanId,
         new TombstoneBeacon(
