@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.ts';
-import { firstSection, joinBilan } from '../support/flows.ts';
+import { createBilan, firstSection, joinBilan } from '../support/flows.ts';
 
 /**
  * Session time end to end, two browser contexts over the real relay: the counsellor sets a
@@ -102,6 +102,11 @@ test('a short remote session stops at the cap on both sides, is signed, and is e
   await expect.poll(() => hoursTotal(b)).toBeGreaterThan(seenB);
   await screenshots(b, 'running-beneficiary');
 
+  // Warnings come before the cap (defaults scaled to it: 50 s and 57 s of a minute).
+  await expect(c.getByTestId('cap-warning')).toBeVisible({ timeout: 90_000 });
+  await expect(b.getByTestId('cap-warning')).toBeVisible();
+  await c.screenshot({ path: `${OUT_DIR}warning-counsellor-1280.png` });
+
   // The cap stops the session on both devices, with an explanation, and nothing restarts.
   for (const page of [c, b]) {
     await expect(page.getByTestId('cap-reached')).toBeVisible({ timeout: 120_000 });
@@ -174,4 +179,52 @@ test('a short remote session stops at the cap on both sides, is signed, and is e
     pdfPath,
     `${OUT_DIR}evidence`,
   ]);
+});
+
+test('the session controls work from the keyboard, in English', async ({
+  counsellor,
+  beneficiary,
+}) => {
+  const c = counsellor.page;
+  const link = await createBilan(c, NAMES);
+  await joinBilan(beneficiary.page, link, NAMES.beneficiary);
+  await c.getByLabel('Langue').selectOption('en');
+  await expect(c.locator('html')).toHaveAttribute('lang', 'en');
+
+  // Mode by keyboard, then start: the remote reminder is a modal dialog that takes focus.
+  const mode = c.getByTestId('session-mode');
+  await mode.focus();
+  await mode.selectOption('presentiel');
+  await c.keyboard.press('Tab');
+  await expect(c.getByTestId('session-start')).toBeFocused();
+  await expect(c.getByTestId('session-start')).toHaveText('Start the session');
+  await mode.selectOption('distanciel');
+  await c.getByTestId('session-start').focus();
+  await c.keyboard.press('Enter');
+  const dialog = c.getByRole('dialog');
+  await expect(dialog).toContainText('closed room');
+  await c.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(c.getByTestId('session-start')).toBeVisible();
+
+  await mode.selectOption('presentiel');
+  await c.getByTestId('session-start').focus();
+  await c.keyboard.press('Enter');
+  await expect(c.getByTestId('session-stop')).toHaveText(/Stop the session/);
+  await expect(beneficiary.page.getByTestId('session-stop')).toBeVisible();
+  await expect(beneficiary.page.getByTestId('distanciel-notice')).toHaveCount(0);
+  await expect.poll(() => hoursTotal(c)).toBeGreaterThan(0);
+  await screenshots(c, 'running-english');
+  await c.getByTestId('session-stop').focus();
+  await c.keyboard.press('Space');
+  for (const page of [c, beneficiary.page]) {
+    await expect(page.getByTestId('session-start')).toBeEnabled();
+    await expect(page.getByTestId('session-stop')).toHaveCount(0);
+  }
+  await c.getByTestId('tab-sessions').click();
+  await expect(c.getByTestId('attendance-row')).toHaveAttribute('data-state', 'signed', {
+    timeout: 60_000,
+  });
+  await expect(c.getByTestId('attendance-state')).toHaveText('Signed by both parties');
+  await screenshots(c, 'sessions-tab-english');
 });
