@@ -1,9 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { createDeviceIdentity, createSignedRecord, ready } from '@tandem/crypto';
-import { parseLinkFragment, type DestroyOrder } from '@tandem/protocol';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createDeviceIdentity, createSignedRecord, ready, signRecord } from '@tandem/crypto';
+import {
+  encodeRecord,
+  encodeSignedRecord,
+  parseLinkFragment,
+  type DestroyOrder,
+} from '@tandem/protocol';
 import { openSession } from '@tandem/sync';
 import WebSocket from 'ws';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.ts';
 import { createBilan, joinBilan } from '../support/flows.ts';
 import {
@@ -27,6 +33,15 @@ import {
 
 const MARKER = 'Phrase-témoin : reconversion en ébénisterie d’art à Lyon';
 const PASSPHRASE = 'cheval agrafe correct 42';
+
+/** No RTCPeerConnection in this context: only the relay path is left. */
+async function withoutWebRTC(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel']) {
+      Reflect.deleteProperty(window, name);
+    }
+  });
+}
 
 async function openClosure(page: Page): Promise<void> {
   await page.getByTestId('tab-closure').click();
@@ -154,7 +169,10 @@ test('the beneficiary validates, consents, exports every format, and re-imports 
   const documentXml = unzipEntry(docx, 'word/document.xml');
   expect(documentXml).toContain(MARKER);
   expect(documentXml).toContain('Financer la formation');
-  expect(unzipEntry(docx, '[Content_Types].xml')).toContain('wordprocessingml');
+  expect(unzipEntry(docx, '_rels/.rels')).toContain('word/document.xml');
+  expect(execFileSync('unzip', ['-Z1', docx], { encoding: 'utf8' })).toContain(
+    '[Content_Types].xml',
+  );
 
   // Markdown.
   const markdown = readFileSync(
@@ -196,7 +214,6 @@ test('the beneficiary validates, consents, exports every format, and re-imports 
     const tampered = testInfo.outputPath('tampered.tandem');
     const bytes = readFileSync(backup);
     bytes[bytes.length - 10]! ^= 0x01;
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(tampered, bytes);
     await page.getByTestId('backup-import-file').setInputFiles(tampered);
     await page.getByTestId('backup-import-passphrase').fill(PASSPHRASE);
@@ -270,7 +287,10 @@ test('the beneficiary destroys while the counsellor is offline; it wipes when ba
 }) => {
   const c = counsellor.page;
   const b = beneficiary.page;
+  // Offline emulation does not cut an established WebRTC link: the counsellor uses the relay.
+  await withoutWebRTC(counsellor.context);
   await startBilan(c, b);
+  await expect(c.getByTestId('connection-status')).toHaveAttribute('data-state', 'relay');
   await counsellor.context.setOffline(true);
   await expect(c.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
 
@@ -410,7 +430,10 @@ test('a forged destroy order is ignored and shown as an alert', async ({
     // Signed by a fresh key claiming to be the counsellor: unknown key.
     const unknownKey = createSignedRecord(fresh, order(fresh.publicKey));
     // Claims the counsellor's pinned key, signed by another: forged signature.
-    const forged = createSignedRecord(fresh, order(pinned.publicKey));
+    const forged = encodeSignedRecord(
+      encodeRecord(order(pinned.publicKey)),
+      signRecord(fresh, order(fresh.publicKey)),
+    );
     intruder.announceTombstone(unknownKey);
     intruder.announceTombstone(forged);
     intruder.doc.getArray('tombstone').push([forged]);

@@ -282,6 +282,10 @@ export class ClosureState {
     until: number | null,
     destroyed: Destroyed,
   ): Promise<void> {
+    // A focused editor removed by the re-render would blur inside Svelte's update and write
+    // its caret to the awareness from there: blur it first, outside any update.
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     // Content leaves the screen first (editors unmount), then the copy goes.
     this.destroyed = destroyed;
     this.validation = null;
