@@ -454,6 +454,11 @@ export const en: Messages = {
       flagged: 'Disputed: left out of the certified time',
     },
     timedOut: 'Closed at the last sign of presence',
+    resign: 'Sign the current version',
+    resignHint:
+      'This session changed after you signed it (for example, a stop made on the other device arrived later). Check its times, then sign it again.',
+    resigned: 'Session signed again.',
+    resignFailed: 'The session could not be signed. Try again.',
     flaggedAlert: (n: number) =>
       n > 1
         ? `${n} sessions have a signature that does not match (edited after signing, unknown key or invalid signature): they are left out of the certified time.`

@@ -467,6 +467,11 @@ export const fr = {
       flagged: 'Contestée : exclue du temps certifié',
     },
     timedOut: 'Close au dernier signal de présence',
+    resign: 'Signer la version actuelle',
+    resignHint:
+      'Cette séance a changé depuis votre signature (par exemple, un arrêt fait sur l’autre appareil est arrivé plus tard). Vérifiez ses horaires, puis signez-la à nouveau.',
+    resigned: 'Séance signée à nouveau.',
+    resignFailed: "La séance n'a pas pu être signée. Réessayez.",
     flaggedAlert: (n: number) =>
       n > 1
         ? `${n} séances ont une signature qui ne correspond pas (modifiées après signature, clé inconnue ou signature invalide) : elles sont exclues du temps certifié.`

@@ -148,6 +148,27 @@ export class SessionTimer {
       : 'other';
   }
 
+  /**
+   * Signs a session again on purpose, after it changed since this party signed it (e.g. an
+   * earlier stop from the other device arrived late). Returns whether it worked.
+   */
+  resign(sessionId: string): boolean {
+    const doc = this.doc;
+    if (!doc) return false;
+    const now = Date.now();
+    const key = this.device.publicKey;
+    const record = attendanceRecordFor(doc, sessionId, key, now);
+    if (!record.ok) return false;
+    try {
+      const signature = this.device.signRecord(record.value);
+      if (!storeAttendanceSignature(doc, record.value, signature, now).ok) return false;
+    } catch {
+      return false;
+    }
+    this.recomputeSoon();
+    return true;
+  }
+
   setHourCap(seconds: number): SettingError | null {
     const doc = this.doc;
     if (!doc) return 'not-initialised';
