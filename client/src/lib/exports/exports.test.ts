@@ -1,6 +1,7 @@
 import { PDFDocument, PDFRawStream, PDFName } from 'pdf-lib';
 import { strFromU8, unzipSync, unzlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { toDocx } from './docx.ts';
 import { escapeIcsText, foldIcsLine, followUpIcs } from './ics.ts';
 import { escapeMarkdown, toMarkdown } from './markdown.ts';
@@ -64,6 +65,22 @@ describe('export model', () => {
         ],
       },
     ]);
+  });
+
+  it('reads a section holding only blank paragraphs (as seeded by the editor) as empty', () => {
+    const { doc } = fixtureBilan();
+    const fragment = doc.getXmlFragment('synthesis:circonstances');
+    fragment.delete(0, fragment.length);
+    fragment.insert(0, [new Y.XmlElement('paragraph')]);
+    const document = buildExportDocument(doc, {
+      labels: LABELS,
+      validation: { state: 'none', at: null },
+      now: T0,
+      formatDate,
+      formatIsoDate,
+    });
+    expect(document.sections[0]?.blocks).toEqual([]);
+    expect(toMarkdown(document)).toContain('## 1. Circonstances du bilan\n\n*Section vide.*');
   });
 
   it('says when the text changed since it was validated', () => {

@@ -129,7 +129,10 @@ export function buildExportDocument(doc: Y.Doc, input: ExportInput): ExportDocum
     sections: SECTION_IDS.map((id) => ({
       id,
       title: labels.sections[id],
-      blocks: toBlocks(sectionTree(doc, id)),
+      // The editor seeds an empty paragraph in each section: blank lines are not content.
+      blocks: toBlocks(sectionTree(doc, id)).filter(
+        (block) => block.kind !== 'paragraph' || plainText(block.runs).trim() !== '',
+      ),
     })),
     observations: listObservations(doc).map((o) => ({
       about: o.section ? labels.sections[o.section] : labels.observationGeneral,
