@@ -498,9 +498,9 @@ export const fr = {
       unreadable: 'Les justificatifs enregistrés sur cet appareil sont illisibles.',
       storage: 'Le stockage local de cet appareil est indisponible.',
       render: "Le PDF n'a pas pu être créé. Réessayez.",
+      load: "Le module PDF n'a pas pu être chargé (Tandem a peut-être été mis à jour) : rechargez la page, puis réessayez.",
     },
   },
-      load: "Le module PDF n'a pas pu être chargé (Tandem a peut-être été mis à jour) : rechargez la page, puis réessayez.",
   evidencePdf: {
     documentTitle: 'Certificat de réalisation et feuille d’émargement – bilan de compétences',
     title: 'Certificat de réalisation',
@@ -567,6 +567,288 @@ export const fr = {
     keys: (counsellor: string, beneficiary: string) =>
       `Empreintes des clés – conseiller·ère : ${counsellor} ; bénéficiaire : ${beneficiary}.`,
     footer: (bilanId: string) => `Tandem · bilan ${bilanId}`,
+    page: (n: number, total: number) => `Page ${n} / ${total}`,
+  },
+  // --- Issue 8: closure (validation, consents, exports, satisfaction, destroy, retention) ---
+  closure: {
+    tab: 'Clôture',
+    title: 'Clôture du bilan',
+    intro:
+      'Validation de la synthèse, consentements, exports pour le/la bénéficiaire, questionnaires de satisfaction et destruction des documents de travail.',
+    validation: {
+      title: 'Validation de la synthèse',
+      none: 'Version de travail : la synthèse n’est pas encore validée.',
+      valid: (date: string) => `Version finale, validée par le/la bénéficiaire le ${date}.`,
+      stale: (date: string) =>
+        `Modifiée depuis la validation du ${date} : elle n’est plus finale. Le/la bénéficiaire doit la valider de nouveau.`,
+      badgeNone: 'Synthèse : version de travail',
+      badgeValid: 'Synthèse validée (version finale)',
+      badgeStale: 'Synthèse modifiée depuis sa validation',
+      beneficiaryHint:
+        'Relisez la synthèse et consignez vos observations avant de la valider. Votre validation est signée par votre appareil ; toute modification ultérieure la retire.',
+      counsellorHint:
+        'Seul·e le/la bénéficiaire peut valider la synthèse, après ses observations, en phase de conclusion.',
+      validate: 'Je valide la synthèse (version finale)',
+      validated: 'Synthèse validée.',
+      errors: {
+        'not-conclusion': 'La synthèse se valide en phase de conclusion.',
+        'empty-synthesis': 'La synthèse est vide.',
+        other: 'La validation n’a pas pu être enregistrée.',
+      },
+      forged: (n: number) =>
+        `${n} validation(s) non vérifiée(s) ont été ignorées (signature invalide ou appareil inconnu).`,
+    },
+    end: {
+      title: 'Fin du bilan',
+      running: 'Le bilan est en cours.',
+      ended: (date: string) => `Bilan terminé le ${date}.`,
+      followUp: (date: string) => `Entretien de suivi (à 6 mois) : vers le ${date}.`,
+      retention: (date: string) =>
+        `Les documents partagés seront détruits sur les deux appareils le ${date}.`,
+      retentionNow:
+        'Sans consentement de conservation, les documents partagés sont détruits dès la fin du bilan.',
+      reason: 'Motif',
+      reasons: { completed: 'Bilan mené à son terme', abandoned: 'Arrêt avant le terme' },
+      endButton: 'Terminer le bilan',
+      confirmTitle: 'Terminer le bilan ?',
+      confirmBody:
+        'La fin du bilan lance le délai de conservation. Sans consentement de conservation du/de la bénéficiaire, les documents partagés seront détruits aussitôt sur les deux appareils : proposez d’abord les exports.',
+      confirm: 'Terminer le bilan',
+      cancel: 'Annuler',
+      errors: {
+        'session-running': 'Arrêtez d’abord la séance en cours.',
+        'not-conclusion': 'Un bilan mené à son terme se termine en phase de conclusion.',
+        other: 'La fin du bilan n’a pas pu être enregistrée.',
+      },
+    },
+    consents: {
+      title: 'Consentements du/de la bénéficiaire',
+      intro:
+        'Chaque consentement est signé par l’appareil du/de la bénéficiaire, visible des deux parties et révocable à tout moment.',
+      empty: 'Aucun consentement donné.',
+      retentionTitle: 'Conservation par le prestataire',
+      retentionHelp:
+        'J’accepte que la synthèse et les documents utiles au suivi soient conservés côté prestataire jusqu’à la date choisie (au plus 3 ans après la fin du bilan), puis détruits.',
+      retentionDeadline: 'Conserver jusqu’au',
+      retentionGrant: 'Je consens à cette conservation',
+      shareTitle: 'Partage avec un tiers',
+      shareHelp:
+        'La synthèse ne parvient à un tiers (employeur, financeur, opérateur CEP…) qu’avec votre accord explicite. Nommez le destinataire.',
+      thirdParty: 'Destinataire (nom et organisme)',
+      shareGrant: 'Je consens à ce partage',
+      topics: {
+        retention: 'Conservation côté prestataire',
+        'third-party-sharing': 'Partage avec un tiers',
+        assessment: 'Test ou questionnaire',
+      },
+      active: 'En vigueur',
+      revoked: 'Révoqué',
+      lapsed: 'Échu',
+      until: (date: string) => `jusqu’au ${date}`,
+      signedOn: (date: string) => `signé le ${date}`,
+      revoke: 'Révoquer',
+      revokeLabel: (what: string) => `Révoquer : ${what}`,
+      regrant: 'Consentir de nouveau',
+      counsellorNote: 'Seul·e le/la bénéficiaire peut donner ou révoquer un consentement.',
+      errors: {
+        'invalid-deadline': 'Choisissez une date à venir, dans la limite autorisée.',
+        'third-party-required': 'Indiquez le destinataire.',
+        'invalid-third-party': 'Le nom du destinataire est trop long.',
+        other: 'Le consentement n’a pas pu être enregistré.',
+      },
+      forged: (n: number) =>
+        `${n} décision(s) de consentement non vérifiée(s) ont été ignorées (signature invalide ou appareil inconnu).`,
+    },
+    exports: {
+      title: 'Exports',
+      beneficiaryIntro:
+        'Vos documents, pour vous : ils ne quittent cet appareil que si vous les téléchargez.',
+      counsellorIntro:
+        'La synthèse et le plan d’action sont remis au/à la seul·e bénéficiaire : les exports du contenu se font de son côté.',
+      notFinal:
+        'La synthèse n’est pas validée : les exports porteront la mention « version de travail ».',
+      pdf: 'PDF imprimable',
+      docx: 'Document Word (.docx)',
+      markdown: 'Texte (Markdown)',
+      ics: 'Rappel de l’entretien de suivi (.ics)',
+      icsUnavailable: 'Le rappel de l’entretien de suivi est disponible une fois le bilan terminé.',
+      backupTitle: 'Sauvegarde chiffrée',
+      backupHelp:
+        'Un fichier .tandem chiffré par une phrase de passe que vous choisissez, que Tandem sait réimporter sur n’importe quel appareil. Sans la phrase de passe, personne ne peut l’ouvrir : notez-la.',
+      passphrase: 'Phrase de passe',
+      passphraseConfirm: 'Phrase de passe (confirmation)',
+      passphraseShort: 'Au moins 10 caractères.',
+      passphraseMismatch: 'Les deux saisies diffèrent.',
+      backupCreate: 'Créer la sauvegarde',
+      working: 'Préparation du fichier…',
+      done: (name: string) => `Fichier prêt : ${name}`,
+      failed: 'L’export a échoué. Rien n’a été perdu ; réessayez.',
+      icsSummary: 'Entretien de suivi du bilan de compétences',
+      icsDescription: (counsellor: string) =>
+        `Entretien de suivi à 6 mois avec ${counsellor}. Apportez votre plan d’action.`,
+    },
+    satisfaction: {
+      title: 'Questionnaires de satisfaction',
+      intro:
+        'Vos réponses servent de preuve de qualité au prestataire (Qualiopi). Elles ne font pas partie du bilan et sont conservées après sa destruction. Ne mentionnez pas le contenu du bilan.',
+      surveys: { 'a-chaud': 'À chaud (fin du bilan)', 'a-froid': 'À froid (suivi à 6 mois)' },
+      questions: {
+        overall: 'Satisfaction globale',
+        expectations: 'Le bilan a répondu à mes attentes',
+        methods: 'Les méthodes et outils étaient adaptés',
+        counsellor: 'L’accompagnement du/de la conseiller·ère',
+        recommend: 'Je recommanderais ce bilan',
+        outcome: 'Où en est votre projet ?',
+        usefulness: 'Le bilan m’a été utile pour avancer',
+        'action-plan': 'J’ai pu suivre mon plan d’action',
+      },
+      outcomes: {
+        realised: 'Réalisé',
+        'in-progress': 'En cours',
+        changed: 'Projet modifié',
+        'on-hold': 'En pause',
+      },
+      scale: (n: number) => `${n} sur 5`,
+      scaleHint: '1 : pas du tout · 5 : tout à fait',
+      comment: 'Commentaire (facultatif)',
+      submit: 'Envoyer mes réponses',
+      update: 'Modifier mes réponses',
+      answered: (date: string) => `Réponses envoyées le ${date}.`,
+      notAnswered: 'Pas encore de réponse.',
+      afterEnd: 'Disponible une fois le bilan terminé.',
+      counsellorNote:
+        'Les réponses du/de la bénéficiaire rejoignent le dossier de preuve, conservé après la destruction.',
+      incomplete: 'Répondez à chaque question.',
+      saved: 'Réponses enregistrées.',
+    },
+    destroy: {
+      title: 'Détruire le bilan',
+      intro:
+        'Détruit les documents de travail partagés sur les deux appareils : synthèse, plan d’action, observations. L’autre appareil vérifie l’ordre signé et efface sa copie, tout de suite s’il est en ligne, sinon dès son retour.',
+      counsellorKeeps:
+        'De votre côté ne restera que le dossier de preuve (dates, heures, émargements signés, satisfaction) : aucun contenu.',
+      beneficiaryKeeps:
+        'Votre copie personnelle reste à vous : elle n’est ni synchronisée, ni effacée à distance, ni limitée dans le temps.',
+      button: 'Détruire le bilan…',
+      confirmTitle: 'Détruire définitivement ce bilan ?',
+      confirmBody:
+        'Cette action est irréversible. Un ordre de destruction signé par votre appareil sera envoyé à l’autre partie.',
+      keepCopy: 'Garder une copie personnelle sur cet appareil avant la destruction',
+      confirm: 'Détruire définitivement',
+      cancel: 'Annuler',
+      working: 'Destruction en cours…',
+      failures: {
+        'not-open': 'Le bilan n’est pas ouvert.',
+        'not-a-party': 'Cet appareil n’est pas une partie du bilan.',
+        storage: 'La destruction n’a pas pu se terminer (stockage). Réessayez.',
+      },
+      forged: (n: number) =>
+        `Alerte : ${n} ordre(s) de destruction non vérifié(s) ont été ignorés (signature invalide, appareil inconnu ou autre bilan). Votre copie est intacte.`,
+    },
+    destroyed: {
+      title: 'Bilan détruit',
+      bySelf: 'Vous avez détruit ce bilan. Sa copie partagée a été effacée de cet appareil.',
+      byOther:
+        'L’autre partie a détruit ce bilan (ordre signé vérifié). Sa copie partagée a été effacée de cet appareil.',
+      byRetention:
+        'Le délai de conservation est échu : la copie partagée a été effacée de cet appareil.',
+      copyKept:
+        'Votre copie personnelle est conservée sur cet appareil : retrouvez-la dans Mes bilans.',
+      noCopy: 'Aucune copie personnelle n’a été gardée.',
+      evidenceKept:
+        'Seul le dossier de preuve est conservé (émargements, certificat de réalisation).',
+      exportEvidence: 'Exporter le certificat et l’émargement (PDF)',
+      home: 'Retour à mes bilans',
+      evidenceFailed: 'Le dossier de preuve n’a pas pu être exporté.',
+    },
+    kept: {
+      copiesTitle: 'Mes copies personnelles',
+      copiesIntro:
+        'Copies détachées de bilans terminés ou détruits : elles sont à vous, chiffrées sur cet appareil, jamais synchronisées ni effacées à distance.',
+      created: (date: string) => `Copie du ${date}`,
+      open: 'Consulter',
+      openLabel: (title: string) => `Consulter la copie ${title}`,
+      close: 'Fermer la copie',
+      remove: 'Supprimer',
+      removeLabel: (title: string) => `Supprimer la copie ${title}`,
+      removeTitle: 'Supprimer cette copie personnelle ?',
+      removeBody: 'La copie sera effacée de cet appareil. Gardez un export si vous en avez besoin.',
+      removeConfirm: 'Supprimer la copie',
+      cancel: 'Annuler',
+      openFailed: 'Cette copie n’a pas pu être ouverte.',
+      readOnly: 'Copie personnelle — lecture seule',
+      evidenceTitle: 'Dossiers de preuve',
+      evidenceIntro:
+        'Ce qui reste des bilans détruits côté prestataire : dates, heures, émargements signés, satisfaction. Aucun contenu.',
+      evidenceItem: (name: string) => `Bilan de ${name}`,
+      evidenceEnded: (date: string) => `terminé le ${date}`,
+      evidenceSessions: (n: number) => `${n} séance(s)`,
+      exportEvidence: 'Certificat et émargement (PDF)',
+      importTitle: 'Importer une sauvegarde',
+      importHelp:
+        'Ouvrez un fichier .tandem et saisissez sa phrase de passe : il devient une copie personnelle sur cet appareil.',
+      importFile: 'Fichier de sauvegarde',
+      importButton: 'Importer',
+      importing: 'Déchiffrement…',
+      imported: 'Sauvegarde importée : elle figure dans vos copies personnelles.',
+      importErrors: {
+        'not-a-backup': 'Ce fichier n’est pas une sauvegarde Tandem.',
+        'too-large': 'Ce fichier est trop volumineux pour être une sauvegarde Tandem.',
+        'unsupported-version': 'Cette sauvegarde vient d’une version plus récente de Tandem.',
+        'wrong-passphrase-or-modified':
+          'Phrase de passe incorrecte, ou fichier modifié depuis sa création.',
+        damaged: 'Cette sauvegarde est endommagée.',
+        'no-file': 'Choisissez un fichier.',
+        'no-passphrase': 'Saisissez la phrase de passe.',
+      },
+    },
+  },
+  exportDoc: {
+    documentTitle: 'Document de synthèse du bilan de compétences',
+    confidential:
+      'Document confidentiel. Le/la bénéficiaire en est le/la seul·e destinataire (Code du travail, art. L6313-4) ; il ne peut être communiqué à un tiers qu’avec son accord.',
+    confidentialShort: 'Confidentiel — destinataire : le/la bénéficiaire',
+    beneficiary: 'Bénéficiaire',
+    counsellor: 'Conseiller·ère',
+    endedOn: 'Fin du bilan',
+    generatedOn: 'Édité le',
+    validation: {
+      none: 'Version de travail (non validée)',
+      stale: 'Version de travail : modifiée depuis sa validation',
+      valid: (date: string) => `Version finale, validée par le/la bénéficiaire le ${date}`,
+    },
+    sections: {
+      circonstances: 'Circonstances du bilan',
+      competences: 'Compétences et aptitudes',
+      projet: 'Projet',
+    },
+    emptySection: 'Section non renseignée.',
+    observations: 'Observations du/de la bénéficiaire',
+    observationGeneral: 'Synthèse en général',
+    actionPlan: 'Plan d’action',
+    emptyActionPlan: 'Aucune action.',
+    fields: {
+      objective: 'Objectif',
+      action: 'Action',
+      deadline: 'Échéance',
+      funding: 'Financement',
+      resources: 'Ressources',
+      contact: 'Contact / responsable',
+      indicator: 'Indicateur de réussite',
+      status: 'Statut',
+      project: 'Projet',
+    },
+    statuses: { a_faire: 'À faire', en_cours: 'En cours', fait: 'Fait', abandonne: 'Abandonné' },
+    fundingSources: {
+      cpf: 'CPF',
+      'transitions-pro': 'Transitions Pro',
+      'france-travail': 'France Travail',
+      employer: 'Employeur',
+      vae: 'VAE',
+      other: 'Autre',
+    },
+    projects: { main: 'Projet principal', alternative: 'Projet alternatif' },
+    none: '—',
     page: (n: number, total: number) => `Page ${n} / ${total}`,
   },
 };

@@ -2,6 +2,7 @@ import { StorageError, TandemDevice, type StorageErrorCode, type StoredBilan } f
 import type { LinkError } from '@tandem/protocol';
 import { getContext, setContext } from 'svelte';
 import type { BilanState, NewBilanSettings } from './bilan.svelte.ts';
+import { startClosure } from './closure-startup.ts';
 import { Locale } from './locale.svelte.ts';
 import { parseRoute, type Route } from './route.ts';
 
@@ -46,6 +47,7 @@ export class AppState {
       return;
     }
     this.startup = { state: 'ready' };
+    startClosure(this);
     if (linkFragment !== null) {
       await this.acceptLink(linkFragment);
       return;

@@ -25,6 +25,7 @@ import {
 import { seedEmptySection } from '@tandem/editor/seed';
 import { ActionPlanState } from './action-plan.svelte.ts';
 import { ObservationsState } from './observations.svelte.ts';
+import { ClosureState } from './closure.svelte.ts';
 import { SessionTimer } from './session-timer.svelte.ts';
 import { peersFrom, presenceUser, unknownDevices, type Peer } from './presence.ts';
 import { summaryOf } from './summary.ts';
@@ -72,6 +73,8 @@ export class BilanState {
   inviteLink = $state<string | null>(null);
   readonly actionPlan: ActionPlanState;
   readonly observations: ObservationsState;
+  /** Validation, consents, exports, satisfaction, destroy and retention — issue 8. */
+  readonly closure: ClosureState;
   /** Session clock, cap, attendance signing and (counsellor) evidence — issue 7. */
   readonly sessionTimer: SessionTimer;
 
@@ -90,6 +93,7 @@ export class BilanState {
     this.plannedBeneficiaryName = stored.summary?.beneficiaryName ?? '';
     this.actionPlan = new ActionPlanState(this);
     this.observations = new ObservationsState(this);
+    this.closure = new ClosureState(this, device);
     this.sessionTimer = new SessionTimer(device, stored.bilanId, {
       keepEvidence: stored.role === 'counsellor',
     });
@@ -141,7 +145,10 @@ export class BilanState {
   async open(origin: string): Promise<void> {
     let session: OpenedSession;
     try {
-      session = await this.device.openSession(this.bilanId, { relayUrl: origin });
+      session = await this.device.openSession(this.bilanId, {
+        relayUrl: origin,
+        onTombstone: (payload) => this.closure.onTombstone(payload),
+      });
     } catch (error) {
       this.opening = {
         state: 'failed',
@@ -170,6 +177,7 @@ export class BilanState {
       this.actionPlan.attach(doc),
       this.observations.attach(doc),
       this.sessionTimer.attach(doc),
+      this.closure.attach(doc),
     );
 
     this.refresh();
