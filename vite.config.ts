@@ -8,7 +8,16 @@ export default defineConfig({
   root: 'client',
   plugins: [svelte()],
   resolve: {
-    dedupe: ['yjs', 'y-protocols', 'lib0', '@tiptap/pm', '@tiptap/core', 'prosemirror-model', 'prosemirror-state', 'prosemirror-view'],
+    dedupe: [
+      'yjs',
+      'y-protocols',
+      'lib0',
+      '@tiptap/pm',
+      '@tiptap/core',
+      'prosemirror-model',
+      'prosemirror-state',
+      'prosemirror-view',
+    ],
   },
   build: {
     outDir: '../dist/client',
@@ -19,7 +28,12 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   test: {
     root: '.',
-    include: ['packages/*/src/**/*.test.ts', 'relay/src/**/*.test.ts', 'client/src/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'relay/src/**/*.test.ts',
+      'client/src/**/*.test.ts',
+      'tests/integration/**/*.test.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

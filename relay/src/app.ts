@@ -16,6 +16,8 @@ export interface AppOptions {
   readonly iceServers: readonly IceServer[];
   /** Directory of the built client (`index.html` + `assets/`); absent → API only. */
   readonly staticDir?: string | undefined;
+  /** Extra fields for `GET /healthz` (e.g. `{ redis: 'up' }`), read on every request. */
+  readonly health?: (() => Readonly<Record<string, string>>) | undefined;
 }
 
 export const SIGNAL_PATH = '/signal';
@@ -48,7 +50,7 @@ export const createApp = (options: AppOptions): Hono => {
 
   app.get('/healthz', (c) => {
     c.header('Cache-Control', CACHE_NONE);
-    return c.json({ ok: true, version: options.version });
+    return c.json({ ok: true, version: options.version, ...options.health?.() });
   });
 
   app.get('/config', (c) => {

@@ -2,22 +2,30 @@
 export type DeliverPublish = (topic: string, publishText: string) => void;
 
 /**
+ * Asks every local subscriber of `topic` to reconnect: messages for it may have been lost
+ * between processes, and clients resync on a fresh connection.
+ */
+export type ResyncTopic = (topic: string) => void;
+
+/**
  * Carries accepted publishes to every relay process that has subscribers for the topic.
  *
- * The in-process fan-out hands them straight back to the local router. A Redis-backed one
- * would SUBSCRIBE to a channel per topic between `topicOpened` and `topicClosed`, PUBLISH in
- * `publish`, and call `deliver` for every message its subscription receives. The `clients`
- * count each process adds is then its own local subscriber count.
+ * The in-process fan-out hands them straight back to the local router. The Redis one
+ * (redis-fan-out.ts) SUBSCRIBEs to a channel per topic between `topicOpened` and
+ * `topicClosed`, PUBLISHes in `publish`, and calls `deliver` for what other processes
+ * publish. The `clients` count each process adds is then its own local subscriber count.
  */
 export interface FanOut {
   /** Called once by the router, before anything else. */
-  start(deliver: DeliverPublish): void;
+  start(deliver: DeliverPublish, resync: ResyncTopic): void;
   /** The first local subscriber of `topic` arrived. */
   topicOpened(topic: string): void;
   /** The last local subscriber of `topic` left. */
   topicClosed(topic: string): void;
   publish(topic: string, publishText: string): void;
   stop(): void;
+  /** Extra fields for `GET /healthz`, e.g. `{ redis: 'up' }`. */
+  health?(): Readonly<Record<string, string>>;
 }
 
 /** Single-process fan-out: a publish is delivered synchronously to local subscribers. */

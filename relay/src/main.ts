@@ -1,16 +1,45 @@
 /**
  * `tsx relay/src/main.ts`: the relay as a process, configured by environment (see
- * config.ts). Logs one line with its URL; closes every socket with GoingAway on SIGINT or
- * SIGTERM. Never logs what it carries.
+ * config.ts and redis-config.ts). Logs one line with its URL (and Redis up/down
+ * changes); closes every socket with GoingAway on SIGINT or SIGTERM. Never logs what it
+ * carries.
  */
 import { readRelayConfig } from './config.ts';
 import { RelayConfigError } from './limits.ts';
+import { readRedisConfig } from './redis-config.ts';
+import {
+  createRedisFanOut,
+  REDIS_CONNECT_TIMEOUT_MS,
+  type RedisFanOut,
+  type RedisLinkState,
+} from './redis-fan-out.ts';
 import { startRelay, type RunningRelay } from './server.ts';
+
+const logRedisState = (state: RedisLinkState, errorCode: string | undefined): void => {
+  if (state === 'up') console.info('relay: redis up');
+  else console.warn(`relay: redis down${errorCode ? ` (${errorCode})` : ''}, reconnecting`);
+};
+
+/** With REDIS_URL, topics are shared with other relays; the URL itself is never logged. */
+const startRedisFanOut = (): RedisFanOut | undefined => {
+  const redis = readRedisConfig(process.env);
+  if (redis === undefined) return undefined;
+  const fanOut = createRedisFanOut({ ...redis, onStateChange: logRedisState });
+  const notYet = setTimeout(() => {
+    const reason = fanOut.lastErrorCode ? ` (${fanOut.lastErrorCode})` : '';
+    console.warn(`relay: redis not reachable yet${reason}, retrying`);
+  }, REDIS_CONNECT_TIMEOUT_MS);
+  notYet.unref();
+  void fanOut.whenUp().then(() => clearTimeout(notYet));
+  return fanOut;
+};
 
 const main = async (): Promise<void> => {
   let relay: RunningRelay;
   try {
-    relay = await startRelay(readRelayConfig(process.env));
+    const config = readRelayConfig(process.env);
+    const fanOut = startRedisFanOut();
+    relay = await startRelay(fanOut === undefined ? config : { ...config, fanOut });
   } catch (error) {
     // Configuration mistakes and listen errors (EADDRINUSE…) as one readable line.
     const message =

@@ -78,7 +78,10 @@ export class Router {
     this.#fanOut = options.fanOut ?? createInProcessFanOut();
     this.#now = options.now ?? (() => performance.now());
     this.#onPublish = options.onPublish;
-    this.#fanOut.start((topic, publishText) => this.#deliver(topic, publishText));
+    this.#fanOut.start(
+      (topic, publishText) => this.#deliver(topic, publishText),
+      (topic) => this.#resync(topic),
+    );
   }
 
   get connectionCount(): number {
@@ -268,6 +271,15 @@ export class Router {
     if (subscribers === undefined) return;
     const frame = encodeFrame(encodePublishForSubscribers(publishText, subscribers.size));
     for (const subscriber of subscribers) this.#send(subscriber, frame);
+  }
+
+  /** Messages on `topic` may have been lost between processes: its sockets reconnect. */
+  #resync(topic: string): void {
+    const subscribers = this.#subscribersByTopic.get(topic);
+    if (subscribers === undefined) return;
+    for (const subscriber of [...subscribers]) {
+      this.close(subscriber, CloseCode.GoingAway, 'messages may have been lost, reconnect');
+    }
   }
 
   /** Sends unless that would take the socket past its high-water mark: then it is closed. */

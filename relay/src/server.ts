@@ -66,6 +66,7 @@ export const startRelay = async (options: StartRelayOptions = {}): Promise<Runni
     version: readRelayVersion(),
     iceServers: options.iceServers ?? [],
     staticDir: options.staticDir ?? DEFAULT_STATIC_DIR,
+    health: options.fanOut?.health?.bind(options.fanOut),
   });
   const router = new Router({
     limits,
