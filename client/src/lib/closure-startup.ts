@@ -24,8 +24,8 @@ export function startClosure(app: ClosureApp): () => void {
     if (running) return;
     running = true;
     try {
-      const skip = app.current?.bilanId ?? null;
-      const destroyed = await sweepRetention(device, { relayUrl, skip, includeUnknown });
+      const openBilanId = () => app.current?.bilanId ?? null;
+      const destroyed = await sweepRetention(device, { relayUrl, openBilanId, includeUnknown });
       if (destroyed.length > 0) await Promise.all([app.refreshBilans(), kept.refresh(device)]);
     } catch {
       // Storage trouble: the next tick tries again.

@@ -12,22 +12,23 @@ import { now } from './clock.ts';
 import { bilansToCheck } from './retention.ts';
 
 /**
- * Destroys every due bilan but `skip` (the open one); returns the ids destroyed. Bilans with
+ * Destroys every due bilan but the open one; returns the ids destroyed. Bilans with
  * no cached summary are opened only when `includeUnknown` (at start-up, not on every tick).
  */
 export async function sweepRetention(
   device: TandemDevice,
   options: {
     readonly relayUrl: string;
-    readonly skip: string | null;
+    /** The bilan open on screen right now (it checks its own deadline), asked each time. */
+    readonly openBilanId: () => string | null;
     readonly includeUnknown: boolean;
   },
 ): Promise<string[]> {
-  const { relayUrl, skip, includeUnknown } = options;
+  const { relayUrl, openBilanId, includeUnknown } = options;
   const verify = verifierOf(device);
   const destroyed: string[] = [];
   for (const { bilanId, check } of bilansToCheck(await device.listBilans(), now())) {
-    if (bilanId === skip || (check === 'unknown' && !includeUnknown)) continue;
+    if (bilanId === openBilanId() || (check === 'unknown' && !includeUnknown)) continue;
     const stored = await device.getBilan(bilanId);
     if (!stored) continue;
     const session = await device.openSession(bilanId, { relayUrl, p2p: false });
@@ -38,7 +39,8 @@ export async function sweepRetention(
       const ordered = tombstoneState(doc, verify);
       const due = readMeta(doc).bilanId !== null && isPastRetention(doc, verify, at);
       if (!due && ordered.state !== 'destroyed') {
-        await session.close();
+        // Opened on screen meanwhile: the session is shared with it, leave it open.
+        if (openBilanId() !== bilanId) await session.close();
         continue;
       }
       await keepBeforeWipe(device, { bilanId, role: stored.role, doc, keepCopy: true, now: at });
@@ -48,7 +50,7 @@ export async function sweepRetention(
       await device.destroyBilan(bilanId, { envelope, announceUntil: null });
       destroyed.push(bilanId);
     } catch {
-      await session.close().catch(() => undefined);
+      if (openBilanId() !== bilanId) await session.close().catch(() => undefined);
     }
   }
   return destroyed;
