@@ -227,6 +227,10 @@ test('the beneficiary validates, consents, exports every format, and re-imports 
     await expect(page.getByTestId('personal-copy-view')).toContainText(MARKER);
     await expect(page.getByTestId('personal-copy-view')).toContainText('Version finale');
     await screenshots(page, 'closure-imported-copy');
+    // English is available on every closure screen.
+    await page.locator('#lang-select').selectOption('en');
+    await expect(page.getByTestId('copy-close')).toHaveText('Close the copy');
+    await screenshots(page, 'closure-imported-copy-en');
   } finally {
     await fresh.close();
   }
