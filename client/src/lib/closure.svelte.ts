@@ -85,6 +85,8 @@ export class ClosureState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly rejectedAnnouncements = new Set<string>();
   private rejectedInDoc = 0;
+  /** Satisfaction answers last copied into the evidence record ('[]': none to copy). */
+  private keptAnswers = '[]';
   private readonly pendingAnnouncements: Uint8Array[] = [];
   /** Set at the first step of any destroy (own, obeyed, retention): the others stand down. */
   private ending = false;
@@ -226,8 +228,10 @@ export class ClosureState {
     this.endedAt = meta.endedAt;
     this.followUpAt = followUpDate(meta);
     this.satisfaction = readSatisfaction(doc);
-    if (this.host.role === 'counsellor' && this.satisfaction.length > 0) {
+    const answers = JSON.stringify(this.satisfaction);
+    if (this.host.role === 'counsellor' && answers !== this.keptAnswers) {
       // Satisfaction answers are evidence: keep them even if the copy is wiped later.
+      this.keptAnswers = answers;
       void keepEvidence(this.device, doc, at).catch(() => undefined);
     }
     if (meta.bilanId !== null) {
