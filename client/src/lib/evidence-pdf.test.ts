@@ -101,4 +101,30 @@ describe('the evidence PDF', () => {
     expect(all).toContain('No session held');
     expect(all).toContain('Beneficiary (not connected yet)');
   });
+  it('ends with the satisfaction answers when the beneficiary gave some', async () => {
+    const answered = evidence({
+      satisfaction: [
+        {
+          survey: 'a-chaud',
+          answers: { overall: 5, expectations: 4, methods: 4, counsellor: 5, recommend: 3 },
+          comment: 'Merci pour l’écoute.',
+          at: T0 + 41 * DAY,
+        },
+      ],
+    });
+    const verify = () => false;
+    const pages = await drawnText(
+      await renderEvidencePdf(certifyEvidence(answered, verify), 'fr', T0),
+    );
+    const last = (pages[pages.length - 1] ?? []).join('\n');
+    expect(last).toContain('Questionnaires de satisfaction');
+    expect(last).toContain('À chaud (fin du bilan)');
+    expect(last).toContain('Je recommanderais ce bilan');
+    expect(last).toContain('3 sur 5');
+    expect(last).toContain('Merci pour l’écoute.');
+    const none = await drawnText(
+      await renderEvidencePdf(certifyEvidence(evidence(), verify), 'fr', T0),
+    );
+    expect(none.flat().join('\n')).not.toContain('Questionnaires de satisfaction');
+  });
 });

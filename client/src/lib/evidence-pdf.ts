@@ -5,7 +5,13 @@
  * Built only from a certified evidence record: nothing of the bilan's content can reach it.
  * Loaded on demand (dynamic import) so pdf-lib stays out of the first screens.
  */
-import type { CertifiedEvidence, CertifiedSession, PhaseId, Role } from '@tandem/workspace';
+import {
+  SURVEYS,
+  type CertifiedEvidence,
+  type CertifiedSession,
+  type PhaseId,
+  type Role,
+} from '@tandem/workspace';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { MESSAGES, type Lang } from '../i18n/index.ts';
 import { formatDuration } from './duration.ts';
@@ -57,8 +63,43 @@ export async function renderEvidencePdf(
   drawCertificate(writer, certified, t, format, issuedAt);
   writer.newPage();
   drawAttendanceSheet(writer, certified, t, format);
+  if (certified.evidence.satisfaction.length > 0) {
+    writer.newPage();
+    drawSatisfaction(writer, certified.evidence, messages.closure.satisfaction, format);
+  }
   writer.footers((n, total) => [t.footer(certified.evidence.bilanId), t.page(n, total)]);
   return pdf.save();
+}
+
+/** The beneficiary's satisfaction answers (à chaud, à froid): evidence, not content. */
+function drawSatisfaction(
+  w: Writer,
+  evidence: CertifiedEvidence['evidence'],
+  t: (typeof MESSAGES)['fr']['closure']['satisfaction'],
+  format: Formatters,
+): void {
+  w.paragraph(t.title, { font: 'bold', size: 16 });
+  w.space(8);
+  for (const response of evidence.satisfaction) {
+    w.paragraph(`${t.surveys[response.survey]} — ${format.longDate(response.at)}`, {
+      font: 'bold',
+      size: 12,
+    });
+    w.space(4);
+    w.keyValues(
+      SURVEYS[response.survey].map((question) => {
+        const answer = response.answers[question.id];
+        const label = t.questions[question.id as keyof typeof t.questions] ?? question.id;
+        const value =
+          typeof answer === 'number'
+            ? t.scale(answer)
+            : (t.outcomes[answer as keyof typeof t.outcomes] ?? String(answer));
+        return [label, value] as const;
+      }),
+    );
+    if (response.comment) w.keyValues([[t.comment, response.comment]]);
+    w.space(10);
+  }
 }
 
 function formatters(lang: Lang) {
