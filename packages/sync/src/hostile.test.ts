@@ -266,10 +266,7 @@ describe('a relay operator without the key', () => {
     // Each replayed Hello or sync step 1 asks for an answer; answers are coalesced, so a
     // replay flood costs the honest devices a bounded number of publishes.
     const honest = accepted.length - beforeReplay - replay.length;
-    console.info(
-      `replay of ${replay.length} frames made the honest devices publish ${honest}`,
-      connection,
-    );
+    console.info(`replay of ${replay.length} frames made the honest devices publish ${honest}`);
     expect(honest).toBeLessThan(30);
     expect(connection.filter((state) => state !== 'relay')).toEqual([]);
   });
