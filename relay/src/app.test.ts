@@ -50,7 +50,7 @@ describe('relay app', () => {
   it('uses a CSP with no inline script or style and no framing', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-        "connect-src 'self' ws: wss:; img-src 'self' data: blob:; object-src 'none'; " +
+        "connect-src 'self'; img-src 'self' data: blob:; object-src 'none'; " +
         "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     );
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\*/);

@@ -2,14 +2,15 @@ import type { MiddlewareHandler } from 'hono';
 
 /**
  * No inline script or style anywhere. 'wasm-unsafe-eval' lets libsodium compile its
- * WebAssembly; it does not allow eval of JavaScript. WebSockets may go to any host because
- * the signaling relay can be another one than the origin.
+ * WebAssembly; it does not allow eval of JavaScript. The client only talks to the relay that
+ * serves it, so sockets may go to this origin only.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
-  "connect-src 'self' ws: wss:",
+  // 'self' covers ws(s): to the same host under CSP Level 3: no socket to any other host.
+  "connect-src 'self'",
   "img-src 'self' data: blob:",
   "object-src 'none'",
   "base-uri 'none'",
