@@ -125,6 +125,7 @@ const errorCode = (error: unknown): string => {
 export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
   const prefix = options.channelPrefix ?? DEFAULT_REDIS_CHANNEL_PREFIX;
   const originTag = randomBytes(ORIGIN_TAG_BYTES).toString('base64url');
+  const originTagBytes = Buffer.from(originTag, 'latin1');
   const stats: RedisFanOutStats = {
     published: 0,
     publishesDropped: 0,
@@ -193,11 +194,17 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     );
   };
 
-  const onMessage = (channel: string, message: string): void => {
-    const topic = channels.get(channel);
+  /** Buffers, so our own echoes (half of what arrives) are dropped without being decoded. */
+  const onMessage = (channelBytes: Buffer, message: Buffer): void => {
+    const topic = channels.get(channelBytes.toString('utf8'));
     // Unsubscribed meanwhile, or our own frame (delivered locally when it was published).
-    if (topic === undefined || message.startsWith(originTag)) return;
-    const publishText = message.slice(ORIGIN_TAG_CHARS);
+    if (topic === undefined) return;
+    if (message.length < ORIGIN_TAG_CHARS) {
+      stats.malformed += 1;
+      return;
+    }
+    if (message.compare(originTagBytes, 0, ORIGIN_TAG_CHARS, 0, ORIGIN_TAG_CHARS) === 0) return;
+    const publishText = message.toString('utf8', ORIGIN_TAG_CHARS);
     if (!isPublishFor(topic, publishText)) {
       stats.malformed += 1;
       return;
@@ -220,6 +227,41 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
 
   const ignore = (): void => {};
 
+  /**
+   * SUBSCRIBE / UNSUBSCRIBE for the topics opened and closed during this tick, in as few
+   * commands as possible (a burst of connections, or of reconnections after an outage,
+   * opens thousands at once). The latest change of a channel wins.
+   */
+  const pendingChanges = new Map<string, boolean>();
+  let changesScheduled = false;
+  const sendChanges = (): void => {
+    changesScheduled = false;
+    const subscribe: string[] = [];
+    const unsubscribe: string[] = [];
+    for (const [channel, wanted] of pendingChanges)
+      (wanted ? subscribe : unsubscribe).push(channel);
+    pendingChanges.clear();
+    // Not ready: the next 'ready' subscribes to the whole current set anyway.
+    if (!isReady(subscriber)) return;
+    for (let first = 0; first < subscribe.length; first += SUBSCRIBE_BATCH_CHANNELS) {
+      subscriber
+        .subscribe(...subscribe.slice(first, first + SUBSCRIBE_BATCH_CHANNELS))
+        .catch(ignore);
+    }
+    for (let first = 0; first < unsubscribe.length; first += SUBSCRIBE_BATCH_CHANNELS) {
+      subscriber
+        .unsubscribe(...unsubscribe.slice(first, first + SUBSCRIBE_BATCH_CHANNELS))
+        .catch(ignore);
+    }
+  };
+  const changeSubscription = (channel: string, wanted: boolean): void => {
+    pendingChanges.set(channel, wanted);
+    if (!changesScheduled) {
+      changesScheduled = true;
+      process.nextTick(sendChanges);
+    }
+  };
+
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
@@ -235,15 +277,11 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     start(deliverPublish, resyncTopic) {
       deliver = deliverPublish;
       resync = resyncTopic;
-      publisher = watch(
-        new Redis(options.url, {
-          ...connectionOptions('tandem-relay-pub'),
-          enableAutoPipelining: true,
-        }),
-        updateState,
-      );
+      // No auto-pipelining: it keeps one batch in flight at a time, so every publish would
+      // wait for the previous batch's round trip (and a lost reply would stall them all).
+      publisher = watch(new Redis(options.url, connectionOptions('tandem-relay-pub')), updateState);
       const sub = new Redis(options.url, connectionOptions('tandem-relay-sub'));
-      sub.on('message', onMessage);
+      sub.on('messageBuffer', onMessage);
       subscriber = watch(sub, () => {
         subscriberSynced = false;
         subscribeAll(sub);
@@ -261,14 +299,14 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
       channels.set(channel, topic);
       channelByTopic.set(topic, channel);
       if (state === 'down') maybeMissed.add(topic);
-      if (isReady(subscriber)) subscriber.subscribe(channel).catch(ignore);
+      changeSubscription(channel, true);
     },
 
     topicClosed(topic) {
       const channel = channelOf(topic);
       channels.delete(channel);
       channelByTopic.delete(topic);
-      if (isReady(subscriber)) subscriber.unsubscribe(channel).catch(ignore);
+      changeSubscription(channel, false);
     },
 
     publish(topic, publishText) {
