@@ -65,7 +65,7 @@ function notChecked(reason) {
   log('==================================================================');
   log('DEPENDENCY AUDIT NOT CHECKED: the advisory endpoint could not be used.');
   log(`  ${reason}`);
-  log('  Nothing was checked. Run `pnpm run audit` where registry.npmjs.org');
+  log('  Nothing was checked. Run `pnpm run audit` where the npm registry');
   log('  answers /-/npm/v1/security/audits (see docs/security.md).');
   log('==================================================================');
   process.exit(required ? 1 : 0);
