@@ -272,6 +272,10 @@ test('the counsellor destroys: both copies wiped, the copy and the evidence rema
   await expect(b.getByTestId('personal-copy-view')).toContainText(MARKER);
   await screenshots(b, 'closure-home-copy');
   await b.getByTestId('copy-close').click();
+  // Theirs to delete, after a confirmation.
+  await b.getByTestId('personal-copy-remove').click();
+  await b.getByTestId('personal-copy-remove-confirm').click();
+  await expect(b.getByTestId('personal-copy')).toHaveCount(0);
 
   // The counsellor keeps the evidence record only, and exports it.
   await goHome(c);
