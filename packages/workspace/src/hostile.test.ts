@@ -2,6 +2,8 @@
  * Any device holding the link can write anything into the document. Readers must return
  * typed defaults and never throw, whatever the shape of what they find.
  */
+import { evidenceFromDoc } from './evidence.ts';
+import { readSatisfaction } from './satisfaction.ts';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listRows } from './action-plan.ts';
@@ -32,6 +34,8 @@ function readEverything(doc: Y.Doc, now: number) {
   tombstoneState(doc, verify);
   synthesisWordCount(doc);
   canonicalSynthesis(doc);
+  readSatisfaction(doc);
+  evidenceFromDoc(doc, now);
   return bilanSummary(doc, now, verify);
 }
 
