@@ -2,14 +2,14 @@
  * Any device holding the link can write anything into the document. Readers must return
  * typed defaults and never throw, whatever the shape of what they find.
  */
-import { evidenceFromDoc } from './evidence.ts';
-import { readSatisfaction } from './satisfaction.ts';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listRows } from './action-plan.ts';
 import { attendanceReport } from './attendance.ts';
 import { readConsents } from './consents.ts';
+import { evidenceFromDoc } from './evidence.ts';
 import { readLedger } from './ledger.ts';
+import { readSatisfaction } from './satisfaction.ts';
 import { readMeta } from './meta.ts';
 import { listObservations } from './observations.ts';
 import { classifyDevice } from './parties.ts';
