@@ -700,7 +700,7 @@ export const en: Messages = {
       update: 'Change my answers',
       answered: (date: string) => `Answers sent on ${date}.`,
       notAnswered: 'No answer yet.',
-      afterEnd: 'Available once the bilan has ended.',
+      afterEnd: 'Available from the conclusion phase on.',
       counsellorNote:
         'The beneficiary’s answers go into the evidence record, kept after the destruction.',
       incomplete: 'Answer every question.',

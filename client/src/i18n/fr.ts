@@ -715,7 +715,7 @@ export const fr = {
       update: 'Modifier mes réponses',
       answered: (date: string) => `Réponses envoyées le ${date}.`,
       notAnswered: 'Pas encore de réponse.',
-      afterEnd: 'Disponible une fois le bilan terminé.',
+      afterEnd: 'Disponible à partir de la phase de conclusion.',
       counsellorNote:
         'Les réponses du/de la bénéficiaire rejoignent le dossier de preuve, conservé après la destruction.',
       incomplete: 'Répondez à chaque question.',
