@@ -398,6 +398,29 @@ test('each device destroys its copy by itself once the retention deadline has pa
   await expect(later.getByTestId('personal-copy-view')).toContainText(MARKER);
 });
 
+test('ending the bilan without a retention consent destroys the shared copy on both sides', async ({
+  counsellor,
+  beneficiary,
+}) => {
+  const c = counsellor.page;
+  const b = beneficiary.page;
+  await startBilan(c, b);
+  await toConclusion(c, b);
+  await openClosure(c);
+  await c.getByTestId('end-bilan').click();
+  await c.getByTestId('end-bilan-confirm').click();
+  for (const page of [c, b]) {
+    await expect(page.getByTestId('bilan-destroyed')).toHaveAttribute('data-by', 'retention', {
+      timeout: 30_000,
+    });
+    await expectNoMarkerStored(page);
+  }
+  await goHome(b);
+  await expect(b.getByTestId('personal-copy')).toHaveCount(1);
+  await goHome(c);
+  await expect(c.getByTestId('evidence-record')).toHaveCount(1);
+});
+
 test('a forged destroy order is ignored and shown as an alert', async ({
   counsellor,
   beneficiary,
