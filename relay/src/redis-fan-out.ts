@@ -228,7 +228,7 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
   const ignore = (): void => {};
 
   /**
-   * SUBSCRIBE / UNSUBSCRIBE for the topics opened and closed during this tick, in as few
+   * SUBSCRIBE / UNSUBSCRIBE for the topics opened and closed during this turn, in as few
    * commands as possible (a burst of connections, or of reconnections after an outage,
    * opens thousands at once). The latest change of a channel wins.
    */
@@ -258,8 +258,36 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     pendingChanges.set(channel, wanted);
     if (!changesScheduled) {
       changesScheduled = true;
-      process.nextTick(sendChanges);
+      setImmediate(sendChanges);
     }
+  };
+
+  /**
+   * The publishes of one event-loop turn (every socket read in it) go out as one pipeline:
+   * one write, one reply callback, instead of a command round of its own each. Pipelines
+   * do not wait for each other; Redis keeps their order.
+   */
+  let pendingPublishes: string[] = [];
+  let publishesScheduled = false;
+  const sendPublishes = (): void => {
+    publishesScheduled = false;
+    const batch = pendingPublishes;
+    pendingPublishes = [];
+    const count = batch.length / 2;
+    if (!isReady(publisher)) {
+      stats.publishesDropped += count;
+      return;
+    }
+    const pipeline = publisher.pipeline();
+    for (let i = 0; i < batch.length; i += 2) pipeline.publish(batch[i]!, batch[i + 1]!);
+    pipeline.exec().then(
+      (results) => {
+        const failed = results?.filter(([error]) => error !== null).length ?? count;
+        stats.published += count - failed;
+        stats.publishesDropped += failed;
+      },
+      () => (stats.publishesDropped += count),
+    );
   };
 
   const stop = (): void => {
@@ -315,10 +343,11 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
         stats.publishesDropped += 1;
         return;
       }
-      publisher.publish(channelOf(topic), originTag + publishText).then(
-        () => (stats.published += 1),
-        () => (stats.publishesDropped += 1),
-      );
+      pendingPublishes.push(channelOf(topic), originTag + publishText);
+      if (!publishesScheduled) {
+        publishesScheduled = true;
+        setImmediate(sendPublishes);
+      }
     },
 
     stop,

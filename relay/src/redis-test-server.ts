@@ -124,7 +124,12 @@ export const startTestRedis = async (): Promise<TestRedis> => {
       child = await spawnServer(port, dir);
     },
     async command(name, ...args) {
-      const connection = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+      const connection = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      connection.on('error', () => {}); // the rejected command says it
       try {
         await connection.connect();
         return await connection.call(name, ...args);
@@ -133,7 +138,7 @@ export const startTestRedis = async (): Promise<TestRedis> => {
       }
     },
     async capture(pattern) {
-      const connection = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+      const connection = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
       const messages: string[] = [];
       connection.on('pmessage', (_pattern: string, _channel: string, message: string) => {
         messages.push(message);
