@@ -6,7 +6,23 @@
  * and every French character is covered. A character outside WinAnsi (an emoji, an arrow)
  * is printed as a close ASCII form or '?', never dropped silently.
  */
-import { PDFDocument, PDFFont, PDFPage, StandardFonts, rgb, type RGB } from 'pdf-lib';
+import {
+  beginText,
+  endText,
+  moveText,
+  PDFDocument,
+  PDFFont,
+  PDFName,
+  PDFPage,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
+  setFillingRgbColor,
+  setFontAndSize,
+  showText,
+  StandardFonts,
+  type RGB,
+} from 'pdf-lib';
 import type { Block, ExportDocument, Run } from './model.ts';
 
 const A4: [number, number] = [595.28, 841.89];
@@ -63,6 +79,7 @@ class Layout {
   private readonly pages: PDFPage[] = [];
   private readonly supported: ReadonlySet<number>;
   private readonly width = A4[0] - 2 * MARGIN;
+  private readonly fontKeys = new Map<PDFPage, Map<PDFFont, PDFName>>();
 
   constructor(
     private readonly pdf: PDFDocument,
@@ -105,22 +122,43 @@ class Layout {
     const lineHeight = size * LEADING;
     lines.forEach((line, index) => {
       this.ensure(lineHeight + (index === 0 ? (options.keepWithNext ?? 0) : 0));
-      let x = MARGIN + indent;
-      const baseline = this.y - size;
-      for (const piece of line) {
-        if (piece.text !== '') {
-          this.page.drawText(piece.text, {
-            x,
-            y: baseline,
-            size,
-            font: piece.font,
-            color: piece.color,
-          });
-        }
-        x += piece.font.widthOfTextAtSize(piece.text, size);
-      }
+      this.drawLine(line, MARGIN + indent, this.y - size, size);
       this.y -= lineHeight;
     });
+  }
+
+  /**
+   * One line in one text object, switching font and colour between pieces: the viewer then
+   * advances with its own glyph widths, so a viewer that substitutes a metric-compatible
+   * font never makes two pieces touch or overlap.
+   */
+  private drawLine(line: readonly Piece[], x: number, baseline: number, size: number): void {
+    const operators = [pushGraphicsState(), beginText(), moveText(x, baseline)];
+    for (const piece of line) {
+      if (piece.text === '') continue;
+      const { red, green, blue } = piece.color;
+      operators.push(
+        setFillingRgbColor(red, green, blue),
+        setFontAndSize(this.fontKey(piece.font), size),
+        showText(piece.font.encodeText(piece.text)),
+      );
+    }
+    operators.push(endText(), popGraphicsState());
+    this.page.pushOperators(...operators);
+  }
+
+  private fontKey(font: PDFFont): PDFName {
+    let keys = this.fontKeys.get(this.page);
+    if (!keys) {
+      keys = new Map();
+      this.fontKeys.set(this.page, keys);
+    }
+    let key = keys.get(font);
+    if (!key) {
+      key = this.page.node.newFontDictionary(font.name, font.ref);
+      keys.set(font, key);
+    }
+    return key;
   }
 
   private wrap(pieces: readonly Piece[], size: number, width: number): Piece[][] {
