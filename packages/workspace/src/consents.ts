@@ -9,6 +9,7 @@ import { MAX_THIRD_PARTY_BYTES, type ConsentRecord, type ConsentTopic } from '@t
 import type * as Y from 'yjs';
 import { newId } from './ids.ts';
 import { MAX_THIRD_PARTY_CHARS } from './limits.ts';
+import { storeBeneficiaryRecord, type StoreBeneficiaryRecordError } from './beneficiary-signed.ts';
 import { readMeta } from './meta.ts';
 import { pinnedKeys, roleOfKey } from './parties.ts';
 import { isOneOf, parseId, parseText, parseTime } from './parse.ts';
@@ -16,7 +17,6 @@ import { err, ok, type Result } from './result.ts';
 import { consentsArray } from './schema.ts';
 import {
   decodeSignedEntry,
-  encodeSignedEntry,
   signatureProblem,
   type SignatureProblem,
   type SignedEntry,
@@ -186,15 +186,6 @@ export function storeConsent(
   doc: Y.Doc,
   record: ConsentRecord,
   signature: Uint8Array,
-): Result<void, 'not-initialised' | 'wrong-bilan' | 'not-beneficiary' | 'invalid-signature'> {
-  const meta = readMeta(doc);
-  if (meta.bilanId === null) return err('not-initialised');
-  if (record.bilanId !== meta.bilanId) return err('wrong-bilan');
-  if (record.signerRole !== 'beneficiary' || roleOfKey(meta, record.signerKey) !== 'beneficiary') {
-    return err('not-beneficiary');
-  }
-  const envelope = encodeSignedEntry(record, signature);
-  if (envelope === null) return err('invalid-signature');
-  consentsArray(doc).push([envelope]);
-  return ok(undefined);
+): Result<void, StoreBeneficiaryRecordError> {
+  return storeBeneficiaryRecord(doc, consentsArray(doc), record, signature);
 }

@@ -8,6 +8,7 @@
 import type { ValidationRecord } from '@tandem/protocol';
 import type * as Y from 'yjs';
 import { bytesEqual } from './bytes.ts';
+import { storeBeneficiaryRecord, type StoreBeneficiaryRecordError } from './beneficiary-signed.ts';
 import { readMeta } from './meta.ts';
 import { pinnedKeys, roleOfKey } from './parties.ts';
 import { parseTime } from './parse.ts';
@@ -15,7 +16,6 @@ import { err, ok, type Result } from './result.ts';
 import { validationsArray } from './schema.ts';
 import {
   decodeSignedEntry,
-  encodeSignedEntry,
   signatureProblem,
   type HashBytes,
   type SignatureProblem,
@@ -101,15 +101,6 @@ export function storeValidation(
   doc: Y.Doc,
   record: ValidationRecord,
   signature: Uint8Array,
-): Result<void, 'not-initialised' | 'wrong-bilan' | 'not-beneficiary' | 'invalid-signature'> {
-  const meta = readMeta(doc);
-  if (meta.bilanId === null) return err('not-initialised');
-  if (record.bilanId !== meta.bilanId) return err('wrong-bilan');
-  if (record.signerRole !== 'beneficiary' || roleOfKey(meta, record.signerKey) !== 'beneficiary') {
-    return err('not-beneficiary');
-  }
-  const envelope = encodeSignedEntry(record, signature);
-  if (envelope === null) return err('invalid-signature');
-  validationsArray(doc).push([envelope]);
-  return ok(undefined);
+): Result<void, StoreBeneficiaryRecordError> {
+  return storeBeneficiaryRecord(doc, validationsArray(doc), record, signature);
 }
