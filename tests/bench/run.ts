@@ -13,6 +13,7 @@ const MODULES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchMo
   ['sync-roundtrip', () => import('./sync-roundtrip.bench.ts')],
   ['keystroke', () => import('./keystroke.bench.ts')],
   ['relay', () => import('./relay-fanout.bench.ts')],
+  ['relay-redis', () => import('./relay-redis.bench.ts')],
   ['workspace', () => import('./workspace.bench.ts')],
 ];
 
