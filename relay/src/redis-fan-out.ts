@@ -262,6 +262,35 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     }
   };
 
+  /**
+   * The publishes of one event-loop turn (every socket read in it) go out as one pipeline:
+   * one write, one reply callback, instead of a command round of its own each (measured:
+   * a command each costs Redis three times the CPU and adds latency). Pipelines do not wait
+   * for each other; Redis keeps their order.
+   */
+  let pendingPublishes: string[] = [];
+  let publishesScheduled = false;
+  const sendPublishes = (): void => {
+    publishesScheduled = false;
+    const batch = pendingPublishes;
+    pendingPublishes = [];
+    const count = batch.length / 2;
+    if (!isReady(publisher)) {
+      stats.publishesDropped += count;
+      return;
+    }
+    const pipeline = publisher.pipeline();
+    for (let i = 0; i < batch.length; i += 2) pipeline.publish(batch[i]!, batch[i + 1]!);
+    pipeline.exec().then(
+      (results) => {
+        const failed = results?.filter(([error]) => error !== null).length ?? count;
+        stats.published += count - failed;
+        stats.publishesDropped += failed;
+      },
+      () => (stats.publishesDropped += count),
+    );
+  };
+
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
@@ -315,12 +344,11 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
         stats.publishesDropped += 1;
         return;
       }
-      // One command each: ioredis writes commands issued in the same turn back to back, so
-      // a pipeline object would only add its own cost (measured: more, at typing rates).
-      publisher.publish(channelOf(topic), originTag + publishText).then(
-        () => (stats.published += 1),
-        () => (stats.publishesDropped += 1),
-      );
+      pendingPublishes.push(channelOf(topic), originTag + publishText);
+      if (!publishesScheduled) {
+        publishesScheduled = true;
+        setImmediate(sendPublishes);
+      }
     },
 
     stop,
