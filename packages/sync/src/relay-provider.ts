@@ -117,7 +117,7 @@ export class RelayProvider {
   /** True while this provider must carry updates: some other device is not reachable over P2P. */
   isActive(): boolean {
     if (!this.socketOpen) return false;
-    const others = Math.max(this.peersLastSeen.size, (this.subscribersOnTopic ?? 1) - 1);
+    const others = this.otherDevices();
     return others > this.options.p2pConnections();
   }
 
@@ -157,8 +157,13 @@ export class RelayProvider {
     this.wasCoveredByP2P = this.isCoveredByP2P();
   }
 
+  /** Other devices on the topic: those heard from, or the relay's count if it says more. */
+  private otherDevices(): number {
+    return Math.max(this.peersLastSeen.size, (this.subscribersOnTopic ?? 1) - 1);
+  }
+
   private isCoveredByP2P(): boolean {
-    const others = Math.max(this.peersLastSeen.size, (this.subscribersOnTopic ?? 1) - 1);
+    const others = this.otherDevices();
     return this.socketOpen && others > 0 && others <= this.options.p2pConnections();
   }
 
