@@ -23,6 +23,7 @@ export {
   type StoredIdentity,
 } from './identity.ts';
 export { fingerprint, hashBytes } from './hash.ts';
+export { openKeyForDevice, sealKeyForDevice, type DeviceBoxError } from './device-box.ts';
 export {
   createSignedRecord,
   signRecord,

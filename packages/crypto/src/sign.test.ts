@@ -34,6 +34,10 @@ const KNOWN_SIGNATURES: Record<SignableRecord['kind'], string> = {
     '63767e70a7e651ad585b6decda49074d32a56202cda2207dae33d59d71a4af584d9b7e8bf472b774560914a806c01e33b3922b8b430b21dedf9dc3212d31160b',
   'destroy-order':
     'b55e532073d8ea99171067081d39ce311a53f0acd52625b24662981ef2c02e16c169999bd7e7282686d50d48380a798ba28cb996f3625a90d0daf988ef35640d',
+  author:
+    'd7a0ae2acb38f11a050f30ea90a2c225ed342c604ebbc94cfe9f03544e85f838406d8f762fde28b7ef31b3bb5268b61aee7b79fe2ee874005f2db3be7114ea05',
+  'key-rotation':
+    'e94d108c0f2d6b5b91744a5251dbeebc4728acc03f2da185059e19ed26954e4bca0d8330ce8256b7a5cb7320a48c1691764f7fe789802959e06671f6d25ec403',
 };
 
 let seeded: DeviceIdentity;
@@ -96,6 +100,21 @@ function fieldsOf(record: SignableRecord): Array<[string, number]> {
       return [...head, ['synthesisHash', 32], ['at', 8], ...tail];
     case 'destroy-order':
       return [...head, ['at', 8], ['reason', 1], ...tail];
+    case 'author':
+      return [...head, ['clientId', 8], ...tail];
+    case 'key-rotation':
+      return [
+        ...head,
+        ['at', 8],
+        ['previousTopic length', 2],
+        ['previousTopic', str(record.previousTopic)],
+        ['recipient count', 1],
+        ...record.recipients.flatMap((_, i): Array<[string, number]> => [
+          [`recipient ${i} deviceKey`, 32],
+          [`recipient ${i} sealedKey`, 80],
+        ]),
+        ...tail,
+      ];
   }
 }
 
@@ -175,7 +194,7 @@ describe('signRecord / verifyRecord', () => {
   });
 
   it('rejects any field changed to another valid value', () => {
-    const { attendance, consent, validation, destroyOrder } = records;
+    const { attendance, consent, validation, destroyOrder, author, keyRotation } = records;
     const changed: SignableRecord[] = [
       { ...attendance, bilanId: 'AAAAAAAAAAAAAAAAAAAAAA' },
       { ...attendance, sessionId: 's2' },
@@ -194,6 +213,13 @@ describe('signRecord / verifyRecord', () => {
       { ...validation, at: validation.at + 1 },
       { ...destroyOrder, reason: 'manual' },
       { ...destroyOrder, at: destroyOrder.at + 1 },
+      { ...author, clientId: author.clientId - 1 },
+      { ...keyRotation, at: keyRotation.at + 1 },
+      { ...keyRotation, previousTopic: 'AAECAwQFBgcICQoLDA0OD0' },
+      {
+        ...keyRotation,
+        recipients: [{ ...keyRotation.recipients[0]!, sealedKey: new Uint8Array(80).fill(0x23) }],
+      },
     ];
     const originals = new Map(records.all.map((r) => [r.kind, r]));
     for (const record of changed) {

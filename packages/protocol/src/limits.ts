@@ -31,3 +31,9 @@ export const MAX_PLAINTEXT_BYTES = MAX_SEALED_BYTES - SEALED_OVERHEAD_BYTES;
 export const MAX_RECORD_ID_BYTES = 64;
 /** Longest third-party name in a consent record, in UTF-8 bytes. */
 export const MAX_THIRD_PARTY_BYTES = 256;
+/** Longest relay topic named in a key rotation, in UTF-8 bytes. */
+export const MAX_TOPIC_BYTES = 64;
+/** Devices a key rotation can re-share the new key with. */
+export const MAX_ROTATION_RECIPIENTS = 8;
+/** A bilan key sealed for one device: X25519 ephemeral key (32) ‖ key (32) ‖ tag (16). */
+export const SEALED_KEY_BYTES = 32 + BILAN_KEY_BYTES + AEAD_TAG_BYTES;

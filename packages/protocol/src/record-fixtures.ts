@@ -6,8 +6,10 @@
 import { bilanIdFromBytes } from './bilan-id.ts';
 import type {
   AttendanceRecord,
+  AuthorClaim,
   ConsentRecord,
   DestroyOrder,
+  KeyRotation,
   SignableRecord,
   ValidationRecord,
 } from './records.ts';
@@ -17,12 +19,14 @@ export const SAMPLE_BILAN_ID = bilanIdFromBytes(
   Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i),
 );
 
-/** Builds the four sample records for a signer key. */
+/** Builds one sample record of each kind for a signer key. */
 export function sampleRecords(signerKey: Uint8Array): {
   readonly attendance: AttendanceRecord;
   readonly consent: ConsentRecord;
   readonly validation: ValidationRecord;
   readonly destroyOrder: DestroyOrder;
+  readonly author: AuthorClaim;
+  readonly keyRotation: KeyRotation;
   readonly all: readonly SignableRecord[];
 } {
   const attendance: AttendanceRecord = {
@@ -64,11 +68,31 @@ export function sampleRecords(signerKey: Uint8Array): {
     signerRole: 'counsellor',
     signerKey,
   };
+  const author: AuthorClaim = {
+    kind: 'author',
+    bilanId: SAMPLE_BILAN_ID,
+    clientId: 4_294_967_295,
+    signerRole: 'beneficiary',
+    signerKey,
+  };
+  const keyRotation: KeyRotation = {
+    kind: 'key-rotation',
+    bilanId: SAMPLE_BILAN_ID,
+    at: 1_700_000_000_000,
+    previousTopic: 'AAECAwQFBgcICQoLDA0ODw',
+    recipients: [
+      { deviceKey: new Uint8Array(32).fill(0x11), sealedKey: new Uint8Array(80).fill(0x22) },
+    ],
+    signerRole: 'counsellor',
+    signerKey,
+  };
   return {
     attendance,
     consent,
     validation,
     destroyOrder,
-    all: [attendance, consent, validation, destroyOrder],
+    author,
+    keyRotation,
+    all: [attendance, consent, validation, destroyOrder, author, keyRotation],
   };
 }

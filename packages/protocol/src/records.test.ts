@@ -20,7 +20,8 @@ const fromHex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (h) =
 const KEY = new Uint8Array(32).fill(0x11);
 const KEY_HEX = '11'.repeat(32);
 const BILAN_ID_HEX = 'a0a1a2a3a4a5a6a7a8a9aaabacadaeaf';
-const { attendance, consent, validation, destroyOrder, all } = sampleRecords(KEY);
+const { attendance, consent, validation, destroyOrder, author, keyRotation, all } =
+  sampleRecords(KEY);
 
 // Known answers written from the layout in records.ts, field by field, not from the
 // encoder: a change to the format must change these on purpose.
@@ -67,6 +68,22 @@ const KNOWN_ANSWERS: Array<[string, SignableRecord, string]> = [
     destroyOrder,
     '01' + '04' + BILAN_ID_HEX + '0000018bcfe56800' + '02' + '01' + KEY_HEX,
   ],
+  ['author', author, '01' + '05' + BILAN_ID_HEX + '00000000ffffffff' + '02' + KEY_HEX],
+  [
+    'key-rotation',
+    keyRotation,
+    '01' +
+      '06' +
+      BILAN_ID_HEX +
+      '0000018bcfe56800' +
+      '0016' +
+      '41414543417751464267634943516f4c4441304f4477' +
+      '01' +
+      '11'.repeat(32) +
+      '22'.repeat(80) +
+      '01' +
+      KEY_HEX,
+  ],
 ];
 
 describe('signed record encoding', () => {
@@ -84,7 +101,7 @@ describe('signed record encoding', () => {
       expect(input[domain.length]).toBe(0);
       expect(input.subarray(domain.length + 1)).toEqual(bytes);
     }
-    expect(new Set(Object.values(RECORD_DOMAIN)).size).toBe(4);
+    expect(new Set(Object.values(RECORD_DOMAIN)).size).toBe(6);
   });
 
   it('round-trips edge values', () => {
@@ -116,6 +133,11 @@ describe('signed record encoding', () => {
       { ...consent, thirdParty: '\ud800' },
       { ...validation, synthesisHash: new Uint8Array(33) },
       { ...destroyOrder, kind: 'other' },
+      { ...author, clientId: -1 },
+      { ...keyRotation, recipients: [] },
+      { ...keyRotation, recipients: Array(9).fill(keyRotation.recipients[0]) },
+      { ...keyRotation, previousTopic: '' },
+      { ...keyRotation, recipients: [{ deviceKey: KEY, sealedKey: new Uint8Array(79) }] },
     ];
     for (const record of bad)
       expect(() => encodeRecord(record as SignableRecord)).toThrow(RangeError);

@@ -1,6 +1,6 @@
 /**
  * Canonical bytes of the records a device signs: attendance, consent, validation of the
- * synthesis, destroy order. One encoding per record, so a signature covers exactly one
+ * synthesis, destroy order, authorship claim, key rotation. One encoding per record, so a signature covers exactly one
  * byte string and no JSON key order or number formatting can make two.
  *
  *   format version (u8) ‖ record kind (u8) ‖ bilan id (16) ‖ fields of that kind ‖
@@ -18,8 +18,11 @@ import {
   BILAN_ID_BYTES,
   HASH_BYTES,
   MAX_RECORD_ID_BYTES,
+  MAX_ROTATION_RECIPIENTS,
   MAX_THIRD_PARTY_BYTES,
+  MAX_TOPIC_BYTES,
   PUBLIC_KEY_BYTES,
+  SEALED_KEY_BYTES,
   SIGNATURE_BYTES,
 } from './limits.ts';
 import { PartyRole, RecordError, type Result } from './wire.ts';
@@ -31,6 +34,8 @@ export const RecordKind = {
   consent: 2,
   validation: 3,
   'destroy-order': 4,
+  author: 5,
+  'key-rotation': 6,
 } as const;
 export type RecordKind = keyof typeof RecordKind;
 
@@ -40,6 +45,8 @@ export const RECORD_DOMAIN: Readonly<Record<RecordKind, string>> = {
   consent: 'tandem/v1/consent',
   validation: 'tandem/v1/validation',
   'destroy-order': 'tandem/v1/destroy-order',
+  author: 'tandem/v1/author',
+  'key-rotation': 'tandem/v1/key-rotation',
 };
 
 export const SessionPhase = { preliminaire: 1, investigation: 2, conclusion: 3 } as const;
@@ -96,7 +103,41 @@ export interface DestroyOrder extends SignedBy {
   readonly reason: DestroyReason;
 }
 
-export type SignableRecord = AttendanceRecord | ConsentRecord | ValidationRecord | DestroyOrder;
+/**
+ * A device's claim that a Yjs client id (one per opened session) writes for its key, so
+ * text can be attributed to a device: a pinned party or an unknown one.
+ */
+export interface AuthorClaim extends SignedBy {
+  readonly kind: 'author';
+  /** The Yjs client id (an unsigned 32-bit integer in Yjs; any safe integer here). */
+  readonly clientId: number;
+}
+
+/** The new bilan key sealed for one device (crypto_box_seal to its converted key). */
+export interface RotationRecipient {
+  readonly deviceKey: Uint8Array;
+  readonly sealedKey: Uint8Array;
+}
+
+/**
+ * The counsellor's order to move a bilan to a new key: signed, bound to the relay topic
+ * of the key it replaces, carrying the new key sealed for each admitted device only.
+ */
+export interface KeyRotation extends SignedBy {
+  readonly kind: 'key-rotation';
+  readonly at: number;
+  /** Relay topic of the key being replaced (base64url, as derived). */
+  readonly previousTopic: string;
+  readonly recipients: readonly RotationRecipient[];
+}
+
+export type SignableRecord =
+  | AttendanceRecord
+  | ConsentRecord
+  | ValidationRecord
+  | DestroyOrder
+  | AuthorClaim
+  | KeyRotation;
 
 export function encodeRecord(record: SignableRecord): Uint8Array {
   const bilanId = bilanIdToBytes(record.bilanId);
@@ -121,6 +162,12 @@ export function encodeRecord(record: SignableRecord): Uint8Array {
       break;
     case 'destroy-order':
       w.u64(record.at).u8(DestroyReason[record.reason]);
+      break;
+    case 'author':
+      w.u64(record.clientId);
+      break;
+    case 'key-rotation':
+      writeRotation(w, record);
       break;
     default:
       throw new RangeError(`unknown record kind ${String((record as { kind: unknown }).kind)}`);
@@ -189,6 +236,36 @@ function readFields(kind: RecordKind, bilanId: string, r: ByteReader): SignableR
       const reason = r.tag(DestroyReason);
       return { kind, bilanId, at, reason, ...readSigner(r) };
     }
+    case 'author': {
+      const clientId = r.u64();
+      return { kind, bilanId, clientId, ...readSigner(r) };
+    }
+    case 'key-rotation': {
+      const at = r.u64();
+      const previousTopic = r.string(MAX_TOPIC_BYTES);
+      const count = r.u8();
+      if (count < 1 || count > MAX_ROTATION_RECIPIENTS) throw new DecodeFailure(RecordError.OutOfRange);
+      const recipients: RotationRecipient[] = [];
+      for (let i = 0; i < count; i++) {
+        recipients.push({
+          deviceKey: r.fixed(PUBLIC_KEY_BYTES),
+          sealedKey: r.fixed(SEALED_KEY_BYTES),
+        });
+      }
+      return { kind, bilanId, at, previousTopic, recipients, ...readSigner(r) };
+    }
+  }
+}
+
+function writeRotation(w: ByteWriter, record: KeyRotation): void {
+  const count = record.recipients.length;
+  if (count < 1 || count > MAX_ROTATION_RECIPIENTS) {
+    throw new RangeError(`a key rotation has 1 to ${MAX_ROTATION_RECIPIENTS} recipients`);
+  }
+  if (record.previousTopic === '') throw new RangeError('previousTopic is empty');
+  w.u64(record.at).string(record.previousTopic, MAX_TOPIC_BYTES).u8(count);
+  for (const recipient of record.recipients) {
+    w.fixed(recipient.deviceKey, PUBLIC_KEY_BYTES).fixed(recipient.sealedKey, SEALED_KEY_BYTES);
   }
 }
 

@@ -27,6 +27,8 @@ export const MessageKind = {
   Tombstone: 3,
   /** Empty heartbeat on the relay topic: tells the other devices this one is online. */
   Presence: 4,
+  /** A signed key rotation: the bilan moved to a new key, sealed for the admitted devices. */
+  Rotation: 5,
 } as const;
 
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
@@ -42,7 +44,8 @@ export type WireMessage =
   | { readonly kind: typeof MessageKind.Sync; readonly payload: Uint8Array }
   | { readonly kind: typeof MessageKind.Awareness; readonly payload: Uint8Array }
   | { readonly kind: typeof MessageKind.Tombstone; readonly payload: Uint8Array }
-  | { readonly kind: typeof MessageKind.Presence; readonly payload: Uint8Array };
+  | { readonly kind: typeof MessageKind.Presence; readonly payload: Uint8Array }
+  | { readonly kind: typeof MessageKind.Rotation; readonly payload: Uint8Array };
 
 // ---------------------------------------------------------------------------------------
 // Parties

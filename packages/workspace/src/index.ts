@@ -22,6 +22,7 @@ export {
 } from './schema.ts';
 export {
   readMeta,
+  statedParties,
   initBilan,
   parseHourCap,
   parseWarningThresholds,
@@ -41,6 +42,21 @@ export {
   type InitBilanInput,
   type InitBilanError,
 } from './meta.ts';
+export {
+  anchorPins,
+  anchoredPins,
+  pinConflicts,
+  type PinConflict,
+} from './trust.ts';
+export {
+  authorClaim,
+  storeAuthorClaim,
+  verifiedAuthors,
+  classifyAuthor,
+  parseClaimKey,
+  type AuthorKind,
+  type StoreAuthorClaimError,
+} from './authors.ts';
 export {
   classifyDevice,
   pinBeneficiary,

@@ -24,6 +24,7 @@ import {
 } from './parse.ts';
 import { err, ok, type Result } from './result.ts';
 import { metaMap } from './schema.ts';
+import { anchoredParty } from './trust.ts';
 
 export type PhaseId = SessionPhase;
 export type Mode = SessionMode;
@@ -114,9 +115,25 @@ export function readMeta(doc: Y.Doc): BilanMeta {
     retentionPolicy: oneOf(meta.get(MetaKey.retentionPolicy), RETENTION_POLICIES, 'current'),
     endedAt: parseTime(meta.get(MetaKey.endedAt)),
     endReason: oneOfOrNull(meta.get(MetaKey.endReason), END_REASONS),
+    // The keys this device trusts overrule the document's pins (trust.ts).
+    counsellor: anchoredParty(doc, 'counsellor', parseParty(meta.get(MetaKey.counsellor))),
+    beneficiary: anchoredParty(doc, 'beneficiary', parseParty(meta.get(MetaKey.beneficiary))),
+    lastActivityAt: activity.length > 0 ? Math.max(...activity) : null,
+  };
+}
+
+/**
+ * The parties exactly as the document states them, ignoring the anchored keys: what a
+ * device learns pins from on first sight, and what it compares them with afterwards.
+ */
+export function statedParties(doc: Y.Doc): {
+  readonly counsellor: Party | null;
+  readonly beneficiary: Party | null;
+} {
+  const meta = metaMap(doc);
+  return {
     counsellor: parseParty(meta.get(MetaKey.counsellor)),
     beneficiary: parseParty(meta.get(MetaKey.beneficiary)),
-    lastActivityAt: activity.length > 0 ? Math.max(...activity) : null,
   };
 }
 

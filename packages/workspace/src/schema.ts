@@ -29,6 +29,8 @@ export const SharedName = {
   tombstone: 'tombstone',
   /** The beneficiary's satisfaction answers (satisfaction.ts): Y.Map<survey, object>. */
   satisfaction: 'satisfaction',
+  /** Signed claims binding Yjs client ids to device keys (authors.ts): Y.Map<key, Uint8Array>. */
+  authors: 'authors',
 } as const;
 export type SharedName = (typeof SharedName)[keyof typeof SharedName];
 
@@ -52,6 +54,7 @@ export const validationsArray = (doc: Y.Doc): Y.Array<unknown> =>
   doc.getArray(SharedName.validations);
 export const tombstoneArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray(SharedName.tombstone);
 export const satisfactionMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(SharedName.satisfaction);
+export const authorsMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(SharedName.authors);
 
 /** The section's Y.XmlFragment — what the editor binds to. Never seeded: headings are UI labels. */
 export function sectionFragment(doc: Y.Doc, section: SectionId): Y.XmlFragment {
