@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listRows } from './action-plan.ts';
+import { classifyAuthor, verifiedAuthors } from './authors.ts';
 import { attendanceReport } from './attendance.ts';
 import { readConsents } from './consents.ts';
 import { evidenceFromDoc } from './evidence.ts';
@@ -35,6 +36,7 @@ function readEverything(doc: Y.Doc, now: number) {
   synthesisWordCount(doc);
   canonicalSynthesis(doc);
   readSatisfaction(doc);
+  classifyAuthor(doc, verifiedAuthors(doc, verify), doc.clientID);
   evidenceFromDoc(doc, now);
   return bilanSummary(doc, now, verify);
 }
@@ -51,6 +53,7 @@ describe('a hostile document', () => {
     other.getArray(SharedName.actionPlan).push(['row']);
     other.getMap(SharedName.consents).set('x', 1);
     other.getMap(SharedName.tombstone).set('order', new Uint8Array(64));
+    other.getArray(SharedName.authors).push([new Uint8Array(200)]);
     other.getText(SharedName.observations).insert(0, 'hello');
     for (const id of SECTION_IDS) other.getMap(`synthesis:${id}`).set('p', 'text');
     Y.applyUpdate(b, Y.encodeStateAsUpdate(other));
@@ -141,6 +144,7 @@ describe('a hostile document', () => {
       'validations',
       'tombstone',
       'satisfaction',
+      'authors',
       'synthesis:circonstances',
       'synthesis:competences',
       'synthesis:projet',
