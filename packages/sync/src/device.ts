@@ -55,7 +55,7 @@ export interface DestroyOptions {
 
 export type SessionOptions = Pick<
   OpenSessionOptions,
-  'relayUrl' | 'createSocket' | 'p2p' | 'onTombstone'
+  'relayUrl' | 'createSocket' | 'p2p' | 'onTombstone' | 'onRotation'
 >;
 
 /**

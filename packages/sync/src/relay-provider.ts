@@ -38,6 +38,8 @@ export interface RelayProviderOptions {
   readonly onChange: () => void;
   /** A sealed tombstone announcement arrived (already opened; not yet verified). */
   readonly onTombstone?: (payload: Uint8Array) => void;
+  /** A sealed key rotation arrived (verify before acting). */
+  readonly onRotation?: (payload: Uint8Array) => void;
 }
 
 /**
@@ -300,6 +302,9 @@ export class RelayProvider {
         return;
       case MessageKind.Tombstone:
         this.options.onTombstone?.(payload);
+        return;
+      case MessageKind.Rotation:
+        this.options.onRotation?.(payload);
         return;
       case MessageKind.Presence:
         if (decodePresence(payload) === PresenceFlag.Hello) this.helloAnswers.request(true);

@@ -27,6 +27,8 @@ export interface OpenSessionOptions {
   readonly p2p?: boolean;
   /** A sealed tombstone announcement arrived from the relay (verify before acting). */
   readonly onTombstone?: (payload: Uint8Array) => void;
+  /** A sealed key rotation arrived from the relay (the device verifies and applies it). */
+  readonly onRotation?: (payload: Uint8Array) => void;
 }
 
 export interface OpenedSession extends TandemSession {
@@ -118,6 +120,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
     ...(options.createSocket ? { createSocket: options.createSocket } : {}),
     onChange: update,
     ...(options.onTombstone ? { onTombstone: options.onTombstone } : {}),
+    ...(options.onRotation ? { onRotation: options.onRotation } : {}),
   });
 
   const poll = setInterval(update, P2P_POLL_MS);
