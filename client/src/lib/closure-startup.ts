@@ -18,7 +18,7 @@ export function startClosure(app: ClosureApp): () => void {
   const device = app.device;
   if (!device) return () => undefined;
   const relayUrl = location.origin;
-  void device.startTombstoneBeacons({ relayUrl }).catch(() => undefined);
+  void device.startBeacons({ relayUrl }).catch(() => undefined);
   let running = false;
   const sweep = async (includeUnknown: boolean) => {
     if (running) return;

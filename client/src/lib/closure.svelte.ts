@@ -299,7 +299,7 @@ export class ClosureState {
     await this.host.close();
     await this.device.destroyBilan(this.host.bilanId, { envelope, announceUntil: until });
     if (until !== null) {
-      await this.device.startTombstoneBeacons({ relayUrl: location.origin });
+      await this.device.startBeacons({ relayUrl: location.origin });
     }
   }
 }

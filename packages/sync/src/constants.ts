@@ -34,3 +34,19 @@ export const RECENT_ECHOES = 64;
  * merged into one answer, so a replay flood costs a few publishes a second.
  */
 export const ANSWER_INTERVAL_MS = 500;
+/**
+ * An update from the network that needs what the document does not hold yet (a delete
+ * before the insert it deletes, an edit before the one it follows: frames overtaking each
+ * other) waits in memory this long for it, then is dropped, counted, and a sync is asked for.
+ */
+export const HELD_UPDATE_MS = 10_000;
+/** At most this many such updates wait at once (the oldest is dropped first)… */
+export const MAX_HELD_UPDATES = 128;
+/** …and at most this many bytes of them. */
+export const MAX_HELD_BYTES = 1024 * 1024;
+
+/**
+ * How long a device keeps announcing a key rotation on the retired key's topic (while
+ * Tandem runs on it), so an admitted device that was away still moves to the new key.
+ */
+export const ROTATION_ANNOUNCE_MS = 180 * 24 * 3_600_000;

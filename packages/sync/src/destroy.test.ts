@@ -24,7 +24,7 @@ describe('destroy, tombstones and personal copies', () => {
   let relay: Awaited<ReturnType<typeof startRelay>> | null = null;
   const devices: TandemDevice[] = [];
   afterEach(async () => {
-    devices.splice(0).forEach((d) => d.stopTombstoneBeacons());
+    devices.splice(0).forEach((d) => d.stopBeacons());
     await relay?.close();
     relay = null;
   });
@@ -85,7 +85,7 @@ describe('destroy, tombstones and personal copies', () => {
     await counsellor.destroyBilan(bilanId, { envelope, announceUntil: Date.now() + 60_000 });
     expect(await counsellor.getBilan(bilanId)).toBeNull();
     expect(await counsellor.listTombstones()).toEqual([expect.objectContaining({ bilanId })]);
-    await counsellor.startTombstoneBeacons(options);
+    await counsellor.startBeacons(options);
 
     // The beneficiary comes online later and is told.
     const received: Uint8Array[] = [];

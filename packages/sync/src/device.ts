@@ -17,14 +17,23 @@ import {
 } from '@tandem/crypto';
 import {
   encodeLink,
+  MessageKind,
   parseLinkFragment,
   type LinkError,
   type PartyRole,
   type SignableRecord,
 } from '@tandem/protocol';
+import type { Beacon } from './beacon.ts';
+import { ROTATION_ANNOUNCE_MS } from './constants.ts';
 import { deleteDatabase } from './idb.ts';
-import { Keystore, type BilanSummaryCache, type StoredBilan } from './keystore.ts';
-import type { TombstoneBeacon } from './tombstone-beacon.ts';
+import {
+  Keystore,
+  NO_PINS,
+  type BilanSummaryCache,
+  type StoredBilan,
+  type StoredBilanRecord,
+  type TrustedPins,
+} from './keystore.ts';
 import type * as Y from 'yjs';
 import type { OpenedSession, OpenSessionOptions } from './session.ts';
 import { StorageError } from './storage-error.ts';
@@ -36,7 +45,11 @@ export type AcceptLinkResult =
       readonly role: PartyRole;
       readonly isNew: boolean;
     }
-  | { readonly ok: false; readonly error: LinkError };
+  /** `revoked`: the link's key was rotated away from on this device; the link is dead. */
+  | { readonly ok: false; readonly error: LinkError | 'revoked' };
+
+/** What applying a received key rotation did (see rotation.ts). */
+export type RotationResult = 'rotated' | 'excluded' | 'invalid';
 
 /** A personal copy as listed to the beneficiary (no key, no content). */
 export interface PersonalCopyInfo {
@@ -65,7 +78,8 @@ export type SessionOptions = Pick<
  */
 export class TandemDevice {
   private readonly sessions = new Map<string, Promise<OpenedSession>>();
-  private readonly beacons = new Map<string, TombstoneBeacon>();
+  /** Announcements on topics no longer edited on, by topic: tombstones and rotations. */
+  private readonly beacons = new Map<string, Beacon>();
 
   private constructor(
     private readonly keystore: Keystore,
@@ -89,6 +103,11 @@ export class TandemDevice {
 
   get fingerprint(): string {
     return fingerprint(this.identity.publicKey);
+  }
+
+  /** The fingerprint people compare aloud for any device key (4 × 4 hex digits). */
+  fingerprintOf(publicKey: Uint8Array): string {
+    return fingerprint(publicKey);
   }
 
   async listBilans(): Promise<StoredBilan[]> {
@@ -116,6 +135,9 @@ export class TandemDevice {
       createdAt: now,
       lastOpenedAt: now,
       summary: null,
+      pins: NO_PINS,
+      retiredTopics: [],
+      revokedAt: null,
     });
     return bilanId;
   }
@@ -135,6 +157,14 @@ export class TandemDevice {
     if (!key.ok) return { ok: false, error: 'truncated' };
     const existing = await this.keystore.getBilan(bilanId);
     if (existing) {
+      if (existing.retiredTopics.includes(deriveBilanKeys(key.value).relayTopic)) {
+        return { ok: false, error: 'revoked' };
+      }
+      if (existing.revokedAt !== null && !bytesSame(existing.key, key.value)) {
+        // Excluded by a rotation, then handed a new link: that link admits the device again.
+        await this.keystore.putBilan({ ...existing, key: key.value, revokedAt: null });
+        return { ok: true, bilanId, role: existing.role, isNew: false };
+      }
       // Same bilan already here: keep the stored role (a counsellor opening the
       // beneficiary's link on their own device stays the counsellor).
       return { ok: true, bilanId, role: existing.role, isNew: false };
@@ -147,6 +177,9 @@ export class TandemDevice {
       createdAt: now,
       lastOpenedAt: now,
       summary: null,
+      pins: NO_PINS,
+      retiredTopics: [],
+      revokedAt: null,
     });
     return { ok: true, bilanId, role, isNew: true };
   }
@@ -155,6 +188,113 @@ export class TandemDevice {
     const record = await this.keystore.getBilan(bilanId);
     if (!record) return;
     await this.keystore.putBilan({ ...record, summary });
+  }
+
+  // --- Admission: trusted pins and key rotation ----------------------------------
+
+  /** The parties' keys this device trusts for a bilan: the first it saw of each. */
+  async trustedPins(bilanId: string): Promise<TrustedPins> {
+    return (await this.keystore.getBilan(bilanId))?.pins ?? NO_PINS;
+  }
+
+  /**
+   * Remembers, for each party this device has no key for yet, the key the document
+   * states now (trust on first use). Keys already known never change here: a different
+   * stated key is a conflict for the caller to show. Returns the trusted keys.
+   */
+  async learnPins(bilanId: string, stated: TrustedPins): Promise<TrustedPins> {
+    const record = await this.keystore.getBilan(bilanId);
+    if (!record) return NO_PINS;
+    const pins: TrustedPins = {
+      counsellor: record.pins.counsellor ?? stated.counsellor,
+      beneficiary: record.pins.beneficiary ?? stated.beneficiary,
+    };
+    if (
+      pins.counsellor !== record.pins.counsellor ||
+      pins.beneficiary !== record.pins.beneficiary
+    ) {
+      await this.keystore.putBilan({ ...record, pins });
+    }
+    return pins;
+  }
+
+  /**
+   * Moves a bilan to a new key, re-shared with `recipients` (the admitted devices' keys;
+   * this device is always one): closes its session, copies the local copy under the new
+   * key, stores the new key, deletes the old copy, and keeps announcing the signed
+   * rotation on the old topic (start the beacons afterwards). The old link stops working.
+   */
+  async rotateKey(bilanId: string, recipients: readonly Uint8Array[]): Promise<void> {
+    const record = await this.requireBilan(bilanId);
+    await this.closeSession(bilanId);
+    const old = deriveBilanKeys(keyOf(record.key));
+    const { buildRotation } = await import('./rotation.ts');
+    const now = Date.now();
+    const built = buildRotation(this.identity, {
+      bilanId,
+      previousTopic: old.relayTopic,
+      recipients: [this.identity.publicKey, ...recipients],
+      at: now,
+    });
+    await this.moveToKey(record, built.newKey);
+    await this.keystore.putRotation({
+      relayTopic: old.relayTopic,
+      bilanId,
+      envelope: built.envelope,
+      docKey: Uint8Array.from(old.docKey),
+      rotatedAt: now,
+      announceUntil: now + ROTATION_ANNOUNCE_MS,
+    });
+  }
+
+  /**
+   * Acts on a rotation received on the bilan's topic: verified against the counsellor
+   * key this device trusts, it moves the bilan to the new key (`rotated`) or, when this
+   * device is not among the recipients, marks it revoked and stops syncing it
+   * (`excluded`; the local copy stays until the person removes it). Anything else is
+   * `invalid` and changes nothing.
+   */
+  async applyRotation(bilanId: string, envelope: Uint8Array): Promise<RotationResult> {
+    const record = await this.keystore.getBilan(bilanId);
+    if (!record) return 'invalid';
+    const { readRotation } = await import('./rotation.ts');
+    const outcome = readRotation(this.identity, envelope, {
+      bilanId,
+      relayTopic: deriveBilanKeys(keyOf(record.key)).relayTopic,
+      counsellorKey: record.pins.counsellor,
+    });
+    if (outcome.outcome === 'invalid') return 'invalid';
+    await this.closeSession(bilanId);
+    if (outcome.outcome === 'excluded') {
+      await this.keystore.putBilan({ ...record, revokedAt: Date.now() });
+      return 'excluded';
+    }
+    await this.moveToKey(record, outcome.newKey);
+    return 'rotated';
+  }
+
+  /** Copy first, then the key, then delete: a crash in between never loses the bilan. */
+  private async moveToKey(record: StoredBilanRecord, newKey: BilanKey): Promise<void> {
+    const old = deriveBilanKeys(keyOf(record.key));
+    const next = deriveBilanKeys(newKey);
+    const storage = typeof indexedDB === 'undefined' ? null : indexedDB;
+    if (storage) {
+      const { copyLocalCopy } = await import('./local-copy.ts');
+      await copyLocalCopy(old.storeName, next.storeName);
+    }
+    await this.keystore.putBilan({
+      ...record,
+      key: newKey,
+      retiredTopics: [...record.retiredTopics, old.relayTopic],
+      revokedAt: null,
+    });
+    if (storage) await deleteDatabase(storage, old.storeName);
+  }
+
+  private async closeSession(bilanId: string): Promise<void> {
+    const open = this.sessions.get(bilanId);
+    this.sessions.delete(bilanId);
+    if (open) await (await open.catch(() => null))?.close();
   }
 
   /** Opens (or returns the already open) live session of a bilan in this tab. */
@@ -199,6 +339,7 @@ export class TandemDevice {
       await deleteDatabase(this.keystore.factory, storeName);
     }
     await this.keystore.deleteBilan(bilanId);
+    await this.dropRotations(bilanId);
   }
 
   // --- Evidence: what the provider must keep after the content is destroyed ---------
@@ -290,6 +431,17 @@ export class TandemDevice {
       });
     }
     await this.keystore.deleteBilan(bilanId);
+    await this.dropRotations(bilanId);
+  }
+
+  /** A destroyed or forgotten bilan no longer announces its rotations. */
+  private async dropRotations(bilanId: string): Promise<void> {
+    for (const rotation of await this.keystore.listRotations()) {
+      if (rotation.bilanId !== bilanId) continue;
+      this.beacons.get(rotation.relayTopic)?.close();
+      this.beacons.delete(rotation.relayTopic);
+      await this.keystore.deleteRotation(rotation.relayTopic);
+    }
   }
 
   /** Bilans this device destroyed and still announces (no content, no key). */
@@ -305,42 +457,55 @@ export class TandemDevice {
   }
 
   /**
-   * Starts a beacon per stored tombstone still within its announce window, and drops
-   * the expired ones. Call at start-up and after each destroy.
+   * Starts a beacon per stored announcement still within its window — tombstones of
+   * destroyed bilans and rotations away from retired keys — and drops the expired ones.
+   * Call at start-up, after a destroy and after a rotation.
    */
-  async startTombstoneBeacons(
-    options: Pick<SessionOptions, 'relayUrl' | 'createSocket'>,
-  ): Promise<void> {
+  async startBeacons(options: Pick<SessionOptions, 'relayUrl' | 'createSocket'>): Promise<void> {
     const now = Date.now();
-    for (const tombstone of await this.keystore.listTombstones()) {
-      if (tombstone.announceUntil <= now) {
-        this.beacons.get(tombstone.bilanId)?.close();
-        this.beacons.delete(tombstone.bilanId);
-        await this.keystore.deleteTombstone(tombstone.bilanId);
+    const [{ Beacon }, { signalUrlFor }, { sealedChannel }] = await Promise.all([
+      import('./beacon.ts'),
+      import('./relay-endpoints.ts'),
+      import('./sealed-channel.ts'),
+    ]);
+    const announcements = [
+      ...(await this.keystore.listTombstones()).map((t) => ({
+        ...t,
+        kind: MessageKind.Tombstone,
+        drop: () => this.keystore.deleteTombstone(t.bilanId),
+      })),
+      ...(await this.keystore.listRotations()).map((r) => ({
+        ...r,
+        kind: MessageKind.Rotation,
+        drop: () => this.keystore.deleteRotation(r.relayTopic),
+      })),
+    ];
+    for (const announcement of announcements) {
+      const topic = announcement.relayTopic;
+      if (announcement.announceUntil <= now) {
+        this.beacons.get(topic)?.close();
+        this.beacons.delete(topic);
+        await announcement.drop();
         continue;
       }
-      if (this.beacons.has(tombstone.bilanId)) continue;
-      const [{ TombstoneBeacon }, { signalUrlFor }, { sealedChannel }] = await Promise.all([
-        import('./tombstone-beacon.ts'),
-        import('./relay-endpoints.ts'),
-        import('./sealed-channel.ts'),
-      ]);
-      // Stored from a derived docKey at destroy time (see destroyBilan).
-      const docKey = tombstone.docKey as DocKey;
+      if (this.beacons.has(topic)) continue;
+      // Stored from a derived docKey when the bilan was destroyed or rotated.
+      const docKey = announcement.docKey as DocKey;
       this.beacons.set(
-        tombstone.bilanId,
-        new TombstoneBeacon(
+        topic,
+        new Beacon(
           signalUrlFor(options.relayUrl),
-          tombstone.relayTopic,
-          sealedChannel(docKey, tombstone.relayTopic),
-          tombstone.envelope,
+          topic,
+          sealedChannel(docKey, topic),
+          announcement.kind,
+          announcement.envelope,
           options.createSocket,
         ),
       );
     }
   }
 
-  stopTombstoneBeacons(): void {
+  stopBeacons(): void {
     this.beacons.forEach((beacon) => beacon.close());
     this.beacons.clear();
   }
@@ -360,6 +525,10 @@ export class TandemDevice {
     if (!record) throw new StorageError('failed', new Error('unknown bilan'));
     return record;
   }
+}
+
+function bytesSame(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /** Keys in the keystore were validated when stored; a damaged one is a storage failure. */

@@ -10,12 +10,13 @@ import { STORAGE_OPEN_TIMEOUT_MS } from './constants.ts';
  * goes here.
  */
 export const KEYSTORE_DB_NAME = 'tandem-keystore';
-const KEYSTORE_VERSION = 1;
+const KEYSTORE_VERSION = 2;
 const DEVICE_STORE = 'device';
 const BILANS_STORE = 'bilans';
 const EVIDENCE_STORE = 'evidence';
 const TOMBSTONES_STORE = 'tombstones';
 const PERSONAL_STORE = 'personal';
+const ROTATIONS_STORE = 'rotations';
 const IDENTITY_KEY = 'identity';
 
 /** What the home screen shows of a bilan without opening its document. */
@@ -29,6 +30,12 @@ export interface BilanSummaryCache {
   readonly lastActivityAt: number;
 }
 
+/** The parties' device keys as this device first saw them (trust on first use). */
+export interface TrustedPins {
+  readonly counsellor: Uint8Array | null;
+  readonly beneficiary: Uint8Array | null;
+}
+
 export interface StoredBilanRecord {
   readonly bilanId: string;
   readonly key: Uint8Array;
@@ -36,6 +43,24 @@ export interface StoredBilanRecord {
   readonly createdAt: number;
   readonly lastOpenedAt: number;
   readonly summary: BilanSummaryCache | null;
+  readonly pins: TrustedPins;
+  /** Relay topics of the keys this bilan was rotated away from: their links are dead. */
+  readonly retiredTopics: readonly string[];
+  /** Set when a valid rotation excluded this device: the bilan no longer syncs here. */
+  readonly revokedAt: number | null;
+}
+
+/**
+ * A key rotation this device made and keeps announcing, sealed, on the topic of the key
+ * it replaced, so the admitted device that was away still moves to the new key.
+ */
+export interface StoredRotation {
+  readonly relayTopic: string;
+  readonly bilanId: string;
+  readonly envelope: Uint8Array;
+  readonly docKey: Uint8Array;
+  readonly rotatedAt: number;
+  readonly announceUntil: number;
 }
 
 /**
@@ -65,6 +90,8 @@ export interface StoredPersonalCopy {
 /** A bilan as the client sees it: everything but the key. */
 export type StoredBilan = Omit<StoredBilanRecord, 'key'>;
 
+export const NO_PINS: TrustedPins = { counsellor: null, beneficiary: null };
+
 export class Keystore {
   private constructor(
     private readonly db: IDBDatabase,
@@ -88,6 +115,9 @@ export class Keystore {
       }
       if (!db.objectStoreNames.contains(PERSONAL_STORE)) {
         db.createObjectStore(PERSONAL_STORE, { keyPath: 'copyId' });
+      }
+      if (!db.objectStoreNames.contains(ROTATIONS_STORE)) {
+        db.createObjectStore(ROTATIONS_STORE, { keyPath: 'relayTopic' });
       }
     };
     const blocked = new Promise<never>((_, reject) => {
@@ -170,6 +200,18 @@ export class Keystore {
     await this.write(TOMBSTONES_STORE, (store) => store.delete(bilanId));
   }
 
+  async listRotations(): Promise<StoredRotation[]> {
+    return (await this.all(ROTATIONS_STORE)).map(parseRotation).filter((r) => r !== null);
+  }
+
+  async putRotation(record: StoredRotation): Promise<void> {
+    await this.write(ROTATIONS_STORE, (store) => store.put(record));
+  }
+
+  async deleteRotation(relayTopic: string): Promise<void> {
+    await this.write(ROTATIONS_STORE, (store) => store.delete(relayTopic));
+  }
+
   async listPersonalCopies(): Promise<StoredPersonalCopy[]> {
     return (await this.all(PERSONAL_STORE)).map(parsePersonalCopy).filter((c) => c !== null);
   }
@@ -231,6 +273,34 @@ function parseBilanRecord(value: unknown): StoredBilanRecord | null {
     createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0,
     lastOpenedAt: typeof v.lastOpenedAt === 'number' ? v.lastOpenedAt : 0,
     summary: parseSummary(v.summary),
+    pins: parsePins(v.pins),
+    retiredTopics: Array.isArray(v.retiredTopics)
+      ? v.retiredTopics.filter((t): t is string => typeof t === 'string')
+      : [],
+    revokedAt: typeof v.revokedAt === 'number' ? v.revokedAt : null,
+  };
+}
+
+function parsePins(value: unknown): TrustedPins {
+  if (typeof value !== 'object' || value === null) return NO_PINS;
+  const v = value as Record<string, unknown>;
+  const key = (x: unknown) => (x instanceof Uint8Array && x.length === 32 ? x : null);
+  return { counsellor: key(v.counsellor), beneficiary: key(v.beneficiary) };
+}
+
+function parseRotation(value: unknown): StoredRotation | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.bilanId !== 'string' || typeof v.relayTopic !== 'string') return null;
+  if (!(v.envelope instanceof Uint8Array) || !(v.docKey instanceof Uint8Array)) return null;
+  if (typeof v.rotatedAt !== 'number' || typeof v.announceUntil !== 'number') return null;
+  return {
+    relayTopic: v.relayTopic,
+    bilanId: v.bilanId,
+    envelope: v.envelope,
+    docKey: v.docKey,
+    rotatedAt: v.rotatedAt,
+    announceUntil: v.announceUntil,
   };
 }
 

@@ -1,5 +1,5 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { STORAGE_OPEN_TIMEOUT_MS } from './constants.ts';
 import { deleteDatabase } from './idb.ts';
 import { StorageError, classifyStorageError, withTimeout } from './storage-error.ts';
@@ -10,6 +10,26 @@ export interface LocalCopy {
   close(): Promise<void>;
   /** Closes and deletes this bilan's database. */
   wipe(): Promise<void>;
+}
+
+/**
+ * Copies a bilan's database into another (a key rotation changes the store name). The
+ * source stays: the caller deletes it once the new key is stored, so a crash in between
+ * loses nothing.
+ */
+export async function copyLocalCopy(fromStore: string, toStore: string): Promise<void> {
+  const doc = new Y.Doc();
+  const noop = () => undefined;
+  const source = await openLocalCopy(fromStore, doc, noop);
+  try {
+    // y-indexeddb stores the document's current state when it opens a database.
+    const target = await openLocalCopy(toStore, doc, noop);
+    if (target.writeError) throw target.writeError;
+    await target.close();
+  } finally {
+    await source.close();
+    doc.destroy();
+  }
 }
 
 /**

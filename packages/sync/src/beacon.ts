@@ -4,12 +4,16 @@ import { TOMBSTONE_ANNOUNCE_MS } from './constants.ts';
 import { RelaySocket, type WebSocketFactory } from './relay-socket.ts';
 import type { SealedChannel } from './sealed-channel.ts';
 
+/** What a beacon announces: a destroy order or a key rotation. */
+export type BeaconKind = typeof MessageKind.Tombstone | typeof MessageKind.Rotation;
+
 /**
- * Keeps announcing a destroyed bilan's signed tombstone on its relay topic, so the other
- * party's device wipes its shared copy whenever it comes back online: at once when the
- * socket opens, each time another device shows up on the topic, and periodically.
+ * Keeps announcing a signed order on a relay topic the devices no longer edit on — a
+ * destroyed bilan's tombstone, or the key rotation away from a retired key — so the
+ * other party's device obeys whenever it comes back online: at once when the socket
+ * opens, each time another device shows up on the topic, and periodically.
  */
-export class TombstoneBeacon {
+export class Beacon {
   private readonly socket: RelaySocket;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly senderId = crypto.getRandomValues(new Uint8Array(SENDER_ID_BYTES));
@@ -19,6 +23,7 @@ export class TombstoneBeacon {
     signalUrl: string,
     topic: string,
     private readonly channel: SealedChannel,
+    private readonly kind: BeaconKind,
     private readonly envelope: Uint8Array,
     createSocket?: WebSocketFactory,
   ) {
@@ -51,17 +56,14 @@ export class TombstoneBeacon {
       return;
     }
     const opened = this.channel.open(sealed);
-    if (!opened.ok || opened.kind === MessageKind.Tombstone) return;
+    if (!opened.ok || opened.kind === this.kind) return;
     if (Date.now() - this.lastAnswerAt < 1_000) return;
     this.lastAnswerAt = Date.now();
     this.announce();
   }
 
   private announce(): void {
-    const sealed = this.channel.seal(
-      MessageKind.Tombstone,
-      encodeRelayEnvelope(this.senderId, this.envelope),
-    );
+    const sealed = this.channel.seal(this.kind, encodeRelayEnvelope(this.senderId, this.envelope));
     this.socket.publish(toBase64(sealed));
   }
 }
