@@ -5,6 +5,18 @@ export {
   type SynthesisEditorOptions,
   type SynthesisEditorState,
 } from './synthesis-editor.ts';
+export {
+  AuthorHighlight,
+  authorHighlight,
+  authorHighlightRanges,
+  refreshAuthorHighlight,
+  unknownAuthorRanges,
+  AUTHOR_HIGHLIGHT_DELAY_MS,
+  AUTHOR_UNKNOWN_CLASS,
+  type AuthorClass,
+  type AuthorHighlightOptions,
+  type UnknownAuthorRange,
+} from './author-highlight.ts';
 export { isHexColor, readableTextColor, type CaretUser } from './carets.ts';
 export { parseLinkHref, type LinkHrefResult } from './links.ts';
 export { countWords, fragmentText, fragmentWordCount } from './word-count.ts';

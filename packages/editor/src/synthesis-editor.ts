@@ -12,6 +12,11 @@ import Text from '@tiptap/extension-text';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import {
+  AuthorHighlight,
+  refreshAuthorHighlight,
+  type AuthorHighlightOptions,
+} from './author-highlight.ts';
 import { renderCaret, renderSelection, type CaretUser } from './carets.ts';
 import {
   SECTION_HEADING_LEVELS,
@@ -40,6 +45,11 @@ export interface SynthesisEditorOptions {
   };
   /** Called after every change of content, selection, focus or undo stack. */
   onState?: (state: SynthesisEditorState) => void;
+  /**
+   * Highlights text written by devices that are neither party's (see `AuthorHighlight`);
+   * absent: nothing is highlighted. Call `refreshAuthors()` when a classification changes.
+   */
+  authorHighlight?: AuthorHighlightOptions;
 }
 
 export type BlockType = 'paragraph' | 'heading3' | 'heading4' | 'bulletList' | 'orderedList';
@@ -69,6 +79,11 @@ export interface SynthesisEditor {
   redo(): boolean;
   setUser(user: CaretUser): void;
   setEditable(editable: boolean): void;
+  /**
+   * Recomputes the author highlights with the current classifications (a device became
+   * known or unknown: a claim or a pin arrived). Does nothing without `authorHighlight`.
+   */
+  refreshAuthors(): void;
   focus(): void;
   destroy(): void;
 }
@@ -77,6 +92,8 @@ export interface SynthesisEditor {
  * A rich-text editor bound to one synthesis section. The content lives in `fragment`
  * (Yjs): both parties edit it at once, each sees the other's caret, and undo only
  * reverts the local party's edits (the Yjs undo manager tracks only the local origin).
+ * With `authorHighlight`, text whose Yjs items were created by a device that is neither
+ * party's is marked (`.author-unknown`, see author-highlight.ts).
  */
 export function createSynthesisEditor(options: SynthesisEditorOptions): SynthesisEditor {
   const { fragment, awareness } = options;
@@ -126,6 +143,7 @@ export function createSynthesisEditor(options: SynthesisEditorOptions): Synthesi
         render: renderCaret,
         selectionRender: renderSelection,
       }),
+      ...(options.authorHighlight ? [AuthorHighlight.configure(options.authorHighlight)] : []),
     ],
   });
 
@@ -196,6 +214,9 @@ export function createSynthesisEditor(options: SynthesisEditorOptions): Synthesi
     setEditable(editable) {
       editor.setEditable(editable);
       emit();
+    },
+    refreshAuthors() {
+      if (options.authorHighlight && !editor.isDestroyed) refreshAuthorHighlight(editor.view);
     },
     focus: () => void editor.commands.focus(),
     destroy: () => editor.destroy(),
