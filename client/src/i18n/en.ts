@@ -133,6 +133,8 @@ export const en: Messages = {
     'too-long': LINK_ERROR_MESSAGES['too-long'].en,
     'checksum-mismatch': LINK_ERROR_MESSAGES['checksum-mismatch'].en,
     'bad-role': LINK_ERROR_MESSAGES['bad-role'].en,
+    revoked:
+      'This link was replaced: the key of this bilan changed. Open the bilan from the home screen, or ask the counsellor for the new link.',
   },
   phases: {
     label: 'Bilan phase',
@@ -198,10 +200,53 @@ export const en: Messages = {
     other: 'The other party',
   },
   unknownDevice: {
-    title: 'Unknown device connected',
+    title: 'Unknown device in this bilan',
     body: (fingerprint: string) =>
-      `A device that is neither yours nor the other party's is connected to this bilan (fingerprint ${fingerprint}). If neither of you uses it, the link may have reached a third party: warn the other party.`,
+      `A device that is neither yours nor the other party's has access to this bilan (fingerprint ${fingerprint}). If neither of you uses it, the link may have reached a third party: warn the other party.`,
     named: (name: string) => `It presents itself as “${name}”.`,
+    present: 'It is connected right now.',
+    wrote: 'It wrote in the bilan: its text is highlighted in the synthèse.',
+    exclude: 'Exclude this device (change the key)…',
+    askCounsellor: 'Only the counsellor can exclude it, by changing the bilan key: tell them.',
+  },
+  admission: {
+    unverified: 'unverified author',
+    highlight: (label: string) => `Text from an unknown device (${label})`,
+    devicesTitle: 'Devices and fingerprints',
+    devicesHelp:
+      'Compare these codes aloud with the other party, for instance during the video call. If they differ, another device is posing as them: stop and change the key.',
+    ownDevice: 'Your device',
+    counsellorDevice: "Counsellor's device",
+    beneficiaryDevice: "Beneficiary's device",
+    notYet: 'not known yet',
+    rotate: 'Change the bilan key…',
+    rotateTitle: 'Change the bilan key?',
+    rotateBody:
+      "A new key is created and given only to your device and the beneficiary's, which receives it automatically as soon as it is online. The old link stops working. An excluded device keeps what it already received, but receives nothing more.",
+    rotateNoBeneficiary:
+      'The beneficiary has not joined yet: after the change, send them the new invitation link.',
+    rotateConfirm: 'Change the key',
+    cancel: 'Cancel',
+    rotating: 'Changing the key…',
+    rotated:
+      "New key in place. The old link no longer works; the beneficiary's device receives the new key as soon as it is online.",
+    keyChanged:
+      'The counsellor changed the key of this bilan. Carry on as usual; the old link no longer works.',
+    rotateFailed: 'The key could not be changed. Nothing was lost: try again.',
+    conflictTitle: "A party's key was changed in the document",
+    conflictBody: (party: string, trusted: string, stated: string | null) =>
+      `The document names another key for ${party} (${stated ?? 'none'}) than the one this device knows (${trusted}). Tandem keeps trusting the known key; signatures by the other key are refused. Someone holding the link may be trying to pose as that party.`,
+    partyCounsellor: 'the counsellor',
+    partyBeneficiary: 'the beneficiary',
+    rejectedRotations: (count: number) =>
+      count === 1
+        ? "A key change was refused: its signature is not the counsellor's."
+        : `${count} key changes were refused: their signatures are not the counsellor's.`,
+    revokedTitle: 'This device no longer has access to this bilan',
+    revokedBody:
+      'The counsellor changed the key of this bilan, and this device is no longer part of it. What it had already received stays here until you delete it. If you are one of the two parties, ask the counsellor for a new link.',
+    revokedForget: 'Delete this bilan from this device',
+    revokedBack: 'Back to home',
   },
   workspace: {
     title: (name: string) => `${name}'s bilan`,

@@ -140,6 +140,8 @@ export const fr = {
     'too-long': LINK_ERROR_MESSAGES['too-long'].fr,
     'checksum-mismatch': LINK_ERROR_MESSAGES['checksum-mismatch'].fr,
     'bad-role': LINK_ERROR_MESSAGES['bad-role'].fr,
+    revoked:
+      "Ce lien a été remplacé : la clé de ce bilan a changé. Ouvrez le bilan depuis l'accueil, ou demandez le nouveau lien au conseiller.",
   },
   phases: {
     label: 'Phase du bilan',
@@ -206,10 +208,53 @@ export const fr = {
     other: "L'autre partie",
   },
   unknownDevice: {
-    title: 'Appareil inconnu connecté',
+    title: 'Appareil inconnu dans ce bilan',
     body: (fingerprint: string) =>
-      `Un appareil qui n'est ni le vôtre ni celui de l'autre partie est connecté à ce bilan (empreinte ${fingerprint}). Si ce n'est pas un appareil que vous utilisez tous les deux, le lien a peut-être été transmis à un tiers : prévenez l'autre partie.`,
+      `Un appareil qui n'est ni le vôtre ni celui de l'autre partie a accès à ce bilan (empreinte ${fingerprint}). Si ce n'est pas un appareil que vous utilisez tous les deux, le lien a peut-être été transmis à un tiers : prévenez l'autre partie.`,
     named: (name: string) => `Il se présente sous le nom « ${name} ».`,
+    present: 'Il est connecté en ce moment.',
+    wrote: 'Il a écrit dans le bilan : son texte est surligné dans la synthèse.',
+    exclude: 'Exclure cet appareil (changer la clé)…',
+    askCounsellor: "Seul le conseiller peut l'exclure, en changeant la clé du bilan : prévenez-le.",
+  },
+  admission: {
+    unverified: 'auteur non vérifié',
+    highlight: (label: string) => `Texte d'un appareil inconnu (${label})`,
+    devicesTitle: 'Appareils et empreintes',
+    devicesHelp:
+      "Comparez ces codes de vive voix avec l'autre partie, par exemple pendant la visio. S'ils diffèrent, un autre appareil se fait passer pour elle : ne continuez pas et changez la clé.",
+    ownDevice: 'Votre appareil',
+    counsellorDevice: 'Appareil du conseiller',
+    beneficiaryDevice: 'Appareil du bénéficiaire',
+    notYet: 'pas encore connu',
+    rotate: 'Changer la clé du bilan…',
+    rotateTitle: 'Changer la clé du bilan ?',
+    rotateBody:
+      "Une nouvelle clé est créée et transmise uniquement à votre appareil et à celui du bénéficiaire, qui la reçoit automatiquement dès qu'il est en ligne. L'ancien lien cesse de fonctionner. Un appareil exclu garde ce qu'il a déjà reçu, mais ne reçoit plus rien.",
+    rotateNoBeneficiary:
+      "Le bénéficiaire n'a pas encore rejoint le bilan : après le changement, envoyez-lui le nouveau lien d'invitation.",
+    rotateConfirm: 'Changer la clé',
+    cancel: 'Annuler',
+    rotating: 'Changement de la clé…',
+    rotated:
+      "Nouvelle clé en place. L'ancien lien ne fonctionne plus ; l'appareil du bénéficiaire reçoit la nouvelle clé dès qu'il est en ligne.",
+    keyChanged:
+      "Le conseiller a changé la clé de ce bilan. Vous continuez normalement ; l'ancien lien ne fonctionne plus.",
+    rotateFailed: "La clé n'a pas pu être changée. Rien n'a été perdu : réessayez.",
+    conflictTitle: "La clé d'une partie a été modifiée dans le document",
+    conflictBody: (party: string, trusted: string, stated: string | null) =>
+      `Le document indique pour ${party} une autre clé (${stated ?? 'aucune'}) que celle que cet appareil connaît (${trusted}). Tandem continue de se fier à la clé connue ; les signatures de l'autre clé sont refusées. Quelqu'un qui détient le lien tente peut-être de se faire passer pour cette partie.`,
+    partyCounsellor: 'le conseiller',
+    partyBeneficiary: 'le bénéficiaire',
+    rejectedRotations: (count: number) =>
+      count === 1
+        ? 'Un changement de clé a été refusé : sa signature ne correspond pas au conseiller.'
+        : `${count} changements de clé ont été refusés : leur signature ne correspond pas au conseiller.`,
+    revokedTitle: 'Cet appareil n’a plus accès à ce bilan',
+    revokedBody:
+      "Le conseiller a changé la clé de ce bilan, et cet appareil n'en fait plus partie. Ce qu'il avait déjà reçu y reste jusqu'à ce que vous le supprimiez. Si vous êtes l'une des deux parties, demandez un nouveau lien au conseiller.",
+    revokedForget: 'Supprimer ce bilan de cet appareil',
+    revokedBack: "Retour à l'accueil",
   },
   workspace: {
     title: (name: string) => `Bilan ${de(name)}`,

@@ -1,4 +1,10 @@
-import { StorageError, TandemDevice, type StorageErrorCode, type StoredBilan } from '@tandem/sync';
+import {
+  StorageError,
+  TandemDevice,
+  type RotationResult,
+  type StorageErrorCode,
+  type StoredBilan,
+} from '@tandem/sync';
 import type { LinkError } from '@tandem/protocol';
 import { getContext, setContext } from 'svelte';
 import type { BilanState, NewBilanSettings } from './bilan.svelte.ts';
@@ -74,7 +80,7 @@ export class AppState {
     }
     if (route.name !== 'bilan' || this.current?.bilanId !== route.bilanId) {
       const previous = this.current;
-      this.current = null;
+      this.dropCurrent();
       if (previous) void previous.close();
     }
     this.route = route;
@@ -106,9 +112,62 @@ export class AppState {
       await this.go({ name: 'home' }, { replace: true });
       return;
     }
-    const bilan = new State(device, stored);
+    if (stored.revokedAt !== null) {
+      await this.go({ name: 'revoked', bilanId }, { replace: true });
+      return;
+    }
+    const bilan = new State(device, stored, this.bilanOptions(bilanId));
     this.current = bilan;
     await bilan.open(location.origin);
+  }
+
+  private bilanOptions(bilanId: string): ConstructorParameters<typeof BilanState>[2] {
+    return {
+      unverifiedLabel: () => this.locale.t.admission.unverified,
+      hooks: {
+        onKeyChange: (outcome) => void this.afterKeyChange(bilanId, outcome),
+        rotateKey: (recipients) => this.rotateKey(bilanId, recipients),
+      },
+    };
+  }
+
+  /**
+   * Counsellor: moves the bilan to a new key shared with `recipients` only, then reopens
+   * it. The other devices on the old key learn it from the beacon on the old topic.
+   */
+  private async rotateKey(bilanId: string, recipients: readonly Uint8Array[]): Promise<boolean> {
+    const device = this.device;
+    if (!device) return false;
+    await this.closeCurrent(bilanId);
+    try {
+      await device.rotateKey(bilanId, recipients);
+    } catch {
+      this.notify('error', this.locale.t.admission.rotateFailed);
+      await this.openBilan(bilanId);
+      return false;
+    }
+    void device.startBeacons({ relayUrl: location.origin }).catch(() => undefined);
+    await this.openBilan(bilanId);
+    this.notify('info', this.locale.t.admission.rotated);
+    return true;
+  }
+
+  /** A rotation reached this device: reopen under the new key, or show the revoked screen. */
+  private async afterKeyChange(bilanId: string, outcome: RotationResult): Promise<void> {
+    await this.closeCurrent(bilanId);
+    if (outcome === 'rotated') {
+      await this.openBilan(bilanId);
+      this.notify('info', this.locale.t.admission.keyChanged);
+      return;
+    }
+    await this.go({ name: 'revoked', bilanId }, { replace: true });
+  }
+
+  private async closeCurrent(bilanId: string): Promise<void> {
+    const current = this.current;
+    if (current?.bilanId !== bilanId) return;
+    this.dropCurrent();
+    await current.close();
   }
 
   /** The bilan's code (a separate chunk), or null with a message if it cannot be fetched. */
@@ -140,7 +199,7 @@ export class AppState {
     await this.go({ name: 'bilan', bilanId: result.bilanId }, { replace: true });
   }
 
-  private async showLinkError(error: LinkError): Promise<void> {
+  private async showLinkError(error: LinkError | 'revoked'): Promise<void> {
     await this.go({ name: 'link-error', error }, { replace: true });
   }
 
@@ -159,7 +218,7 @@ export class AppState {
     }
     const stored = await device.getBilan(bilanId).catch(() => null);
     if (!stored) return false;
-    const bilan = new State(device, stored);
+    const bilan = new State(device, stored, this.bilanOptions(bilanId));
     try {
       await bilan.open(location.origin);
       bilan.initialize(settings);
@@ -182,7 +241,7 @@ export class AppState {
     try {
       if (this.current?.bilanId === bilanId) {
         const current = this.current;
-        this.current = null;
+        this.dropCurrent();
         await current.close();
       }
       await device.forgetBilan(bilanId);
@@ -192,6 +251,16 @@ export class AppState {
       await this.refreshBilans();
     }
     return true;
+  }
+
+  /**
+   * Takes the open bilan off screen. Focus leaves it first: an editor that still has focus
+   * when its view is torn down blurs in the middle of Svelte's update and writes state there.
+   */
+  private dropCurrent(): void {
+    const focused = document.activeElement;
+    if (focused instanceof HTMLElement && focused !== document.body) focused.blur();
+    this.current = null;
   }
 
   notify(tone: Notice['tone'], text: string): void {

@@ -24,11 +24,13 @@ import {
 } from '@tandem/workspace';
 import { seedEmptySection } from '@tandem/editor/seed';
 import { ActionPlanState } from './action-plan.svelte.ts';
+import { AdmissionState, type AdmissionHooks } from './admission.svelte.ts';
 import { ObservationsState } from './observations.svelte.ts';
 import { ClosureState } from './closure.svelte.ts';
 import { SessionTimer } from './session-timer.svelte.ts';
 import { peersFrom, presenceUser, unknownDevices, type Peer } from './presence.ts';
 import { summaryOf } from './summary.ts';
+import { intrudersFrom, type Intruder } from './intruders.ts';
 
 export interface NewBilanSettings {
   readonly counsellorName: string;
@@ -77,6 +79,8 @@ export class BilanState {
   readonly closure: ClosureState;
   /** Session clock, cap, attendance signing and (counsellor) evidence — issue 7. */
   readonly sessionTimer: SessionTimer;
+  /** Trusted keys, authorship, unknown devices and key rotation — issue 10. */
+  readonly admission: AdmissionState;
 
   /** The name this party typed for the beneficiary at creation (counsellor only, local). */
   private plannedBeneficiaryName: string;
@@ -86,10 +90,20 @@ export class BilanState {
   private summaryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
-  constructor(device: TandemDevice, stored: StoredBilan) {
+  constructor(
+    device: TandemDevice,
+    stored: StoredBilan,
+    options: { hooks?: AdmissionHooks; unverifiedLabel?: () => string } = {},
+  ) {
     this.device = device;
     this.bilanId = stored.bilanId;
     this.role = stored.role;
+    this.admission = new AdmissionState(
+      this,
+      device,
+      options.hooks ?? null,
+      options.unverifiedLabel ?? (() => '?'),
+    );
     this.plannedBeneficiaryName = stored.summary?.beneficiaryName ?? '';
     this.actionPlan = new ActionPlanState(this);
     this.observations = new ObservationsState(this);
@@ -136,6 +150,28 @@ export class BilanState {
     return this.meta ? unknownDevices(this.peers, this.meta) : [];
   }
 
+  /** Devices that are neither party: connected now, or seen writing, with fingerprints. */
+  get intruders(): Intruder[] {
+    return intrudersFrom(this.unknownDevices, this.admission.unknownAuthors, (key) =>
+      this.device.fingerprintOf(key),
+    );
+  }
+
+  fingerprintOf(publicKey: Uint8Array): string {
+    return this.device.fingerprintOf(publicKey);
+  }
+
+  /** This device's fingerprint, to compare aloud with the other party. */
+  get ownFingerprint(): string {
+    return this.device.fingerprint;
+  }
+
+  /** The other party's trusted key's fingerprint, once known. */
+  get otherFingerprint(): string | null {
+    const other = this.role === 'counsellor' ? this.meta?.beneficiary : this.meta?.counsellor;
+    return other ? this.device.fingerprintOf(other.publicKey) : null;
+  }
+
   /** The other pinned party, if their device is present now. */
   get otherPartyPeer(): Peer | null {
     const other = this.role === 'counsellor' ? 'beneficiary' : 'counsellor';
@@ -148,6 +184,7 @@ export class BilanState {
       session = await this.device.openSession(this.bilanId, {
         relayUrl: origin,
         onTombstone: (payload) => this.closure.onTombstone(payload),
+        onRotation: (payload) => void this.admission.onRotation(payload),
       });
     } catch (error) {
       this.opening = {
@@ -167,10 +204,15 @@ export class BilanState {
     if (this.closed) return;
 
     const doc = session.doc;
+    // Before anything reads the pins: the keys this device trusts overrule the document's.
+    this.cleanups.push(await this.admission.attach(doc));
+    if (this.closed) return;
     const onDocUpdate = () => this.refresh();
     doc.on('update', onDocUpdate);
     this.cleanups.push(() => doc.off('update', onDocUpdate));
-    const onAwareness = () => this.refreshPeers();
+    // Deferred: the editor's caret writes awareness synchronously from inside Svelte's own
+    // updates (a focused editor blurs when its view is torn down), where state must not change.
+    const onAwareness = () => queueMicrotask(() => this.refreshPeers());
     session.awareness.on('change', onAwareness);
     this.cleanups.push(() => session.awareness.off('change', onAwareness));
     this.cleanups.push(
@@ -300,7 +342,7 @@ export class BilanState {
 
   private refreshPeers(): void {
     const session = this.session;
-    if (!session || !this.meta) return;
+    if (!session || !this.meta || this.closed) return;
     const doc = session.doc;
     this.peers = peersFrom(session.awareness.getStates(), session.awareness.clientID, (key) =>
       classifyDevice(doc, key),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BilanMeta, DeviceRole } from '@tandem/workspace';
-import { parsePresence, peersFrom, presenceUser, shortKey, unknownDevices } from './presence.ts';
+import { parsePresence, peersFrom, presenceUser, unknownDevices } from './presence.ts';
 
 const key = (byte: number) => new Uint8Array(32).fill(byte);
 const COUNSELLOR = key(1);
@@ -53,9 +53,5 @@ describe('presence', () => {
     const after = peersFrom(states, 1, (k) => classify(k, [COUNSELLOR, BENEFICIARY]));
     expect(after.map((p) => p.pinnedRole)).toEqual(['beneficiary', 'unknown']);
     expect(unknownDevices(after, meta(true)).map((p) => p.name)).toEqual(['Eve']);
-  });
-
-  it('shows a short key in groups of four hex digits', () => {
-    expect(shortKey(key(0xab))).toBe('abab abab abab abab');
   });
 });

@@ -87,10 +87,3 @@ export function unknownDevices(peers: readonly Peer[], meta: BilanMeta): Peer[] 
       !(meta.beneficiary === null && peer.claimedRole === 'beneficiary'),
   );
 }
-
-/** A short, readable form of a device key for people to compare: "3f2a 91c0 7b4e 22d1". */
-export function shortKey(key: Uint8Array): string {
-  let hex = '';
-  for (const byte of key.subarray(0, 8)) hex += byte.toString(16).padStart(2, '0');
-  return hex.match(/.{4}/g)?.join(' ') ?? hex;
-}

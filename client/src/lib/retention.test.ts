@@ -19,6 +19,9 @@ function stored(bilanId: string, retentionDeadline: number | null, summary = tru
     role: 'beneficiary',
     createdAt: 0,
     lastOpenedAt: 0,
+    pins: { counsellor: null, beneficiary: null },
+    retiredTopics: [],
+    revokedAt: null,
     summary: summary
       ? {
           beneficiaryName: 'A',

@@ -6,9 +6,11 @@ export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'create' }
   | { readonly name: 'bilan'; readonly bilanId: string }
-  | { readonly name: 'link-error'; readonly error: LinkError };
+  | { readonly name: 'link-error'; readonly error: LinkError | 'revoked' }
+  /** A bilan this device was excluded from by a key rotation. */
+  | { readonly name: 'revoked'; readonly bilanId: string };
 
-const LINK_ERRORS: ReadonlySet<string> = new Set(Object.values(LinkError));
+const LINK_ERRORS: ReadonlySet<string> = new Set([...Object.values(LinkError), 'revoked']);
 
 /** Reads a route back from `history.state` (anything else in there is ignored). */
 export function parseRoute(state: unknown): Route | null {
@@ -21,10 +23,11 @@ export function parseRoute(state: unknown): Route | null {
     case 'create':
       return { name };
     case 'bilan':
+    case 'revoked':
       return typeof bilanId === 'string' && isBilanId(bilanId) ? { name, bilanId } : null;
     case 'link-error':
       return typeof error === 'string' && LINK_ERRORS.has(error)
-        ? { name, error: error as LinkError }
+        ? { name, error: error as LinkError | 'revoked' }
         : null;
     default:
       return null;

@@ -29,13 +29,16 @@ export class SynthesisState {
   active = $state<SectionId | null>(null);
 
   private readonly bilan: BilanState;
+  private readonly describeAuthor: (label: string) => string;
   private api: EditorModule | null = null;
   // Not reactive on purpose: screens read `sections`, never the editors themselves.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly editors = new Map<SectionId, SynthesisEditor>();
 
-  constructor(bilan: BilanState) {
+  /** @param describeAuthor the tooltip of text from an unknown device, from its label. */
+  constructor(bilan: BilanState, describeAuthor: (label: string) => string) {
     this.bilan = bilan;
+    this.describeAuthor = describeAuthor;
   }
 
   get activeState(): SynthesisEditorState | null {
@@ -71,6 +74,11 @@ export class SynthesisState {
       user: this.caretUser(),
       label,
       editable: this.bilan.isParty,
+      // Text from devices that are neither party is highlighted (admission, issue 10).
+      authorHighlight: {
+        classify: (clientId) => this.bilan.admission.authorClass(clientId),
+        describe: (label) => this.describeAuthor(label),
+      },
       onState: (state) => {
         this.sections[section] = state;
         if (state.focused) {
@@ -93,6 +101,11 @@ export class SynthesisState {
   refreshUser(): void {
     const user = this.caretUser();
     for (const editor of this.editors.values()) editor.setUser(user);
+  }
+
+  /** Re-highlights after authorship claims, pins or the language changed. */
+  refreshAuthors(): void {
+    for (const editor of this.editors.values()) editor.refreshAuthors();
   }
 
   run(action: FormatAction): void {

@@ -1,6 +1,11 @@
 export * from './types.ts';
-export { TandemDevice, type AcceptLinkResult, type SessionOptions } from './device.ts';
-export type { BilanSummaryCache, StoredBilan } from './keystore.ts';
+export {
+  TandemDevice,
+  type AcceptLinkResult,
+  type RotationResult,
+  type SessionOptions,
+} from './device.ts';
+export type { BilanSummaryCache, StoredBilan, TrustedPins } from './keystore.ts';
 export { KEYSTORE_DB_NAME } from './keystore.ts';
 export { openSession, type OpenSessionOptions, type OpenedSession } from './session.ts';
 export { StorageError, type StorageErrorCode } from './storage-error.ts';
