@@ -1,23 +1,13 @@
 import 'fake-indexeddb/auto';
 import { startRelay } from '@tandem/relay';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { TandemDevice } from './device.ts';
-import type { WebSocketFactory, WebSocketLike } from './relay-socket.ts';
+import { nodeSocket, until } from './testing/node.ts';
 
-const nodeSocket: WebSocketFactory = (url) => new WebSocket(url) as unknown as WebSocketLike;
 const MARKER = 'Phrase-témoin: reconversion en ébénisterie';
 
 function contains(haystack: Uint8Array, needle: string): boolean {
   return Buffer.from(haystack).includes(Buffer.from(needle, 'utf8'));
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('destroy, tombstones and personal copies', () => {

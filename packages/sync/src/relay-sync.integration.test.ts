@@ -6,13 +6,10 @@ import { signalUrlFor } from './relay-endpoints.ts';
 import { sealedChannel } from './sealed-channel.ts';
 import { startRelay } from '@tandem/relay';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as prng from 'lib0/prng';
 import { openSession, type OpenedSession } from './session.ts';
 import { ChaosNetwork } from './testing/chaos-socket.ts';
-import type { WebSocketFactory, WebSocketLike } from './relay-socket.ts';
-
-const nodeSocket: WebSocketFactory = (url) => new WebSocket(url) as unknown as WebSocketLike;
+import { nodeSocket, until } from './testing/node.ts';
 
 type Relay = Awaited<ReturnType<typeof startRelay>>;
 
@@ -33,14 +30,6 @@ function leaks(frame: string, marker: string): boolean {
     }
   }
   return false;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('sync through the sealed relay path (real relay, real libsodium, real Yjs)', () => {

@@ -12,21 +12,11 @@ import {
 import { parseLinkFragment } from '@tandem/protocol';
 import { startRelay } from '@tandem/relay';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { TandemDevice } from './device.ts';
-import type { WebSocketFactory, WebSocketLike } from './relay-socket.ts';
+import { nodeSocket, until } from './testing/node.ts';
 import { buildRotation, readRotation } from './rotation.ts';
 
-const nodeSocket: WebSocketFactory = (url) => new WebSocket(url) as unknown as WebSocketLike;
 const TOPIC = 'AAECAwQFBgcICQoLDA0ODw';
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a signed key rotation', () => {
   let counsellor: DeviceIdentity;
