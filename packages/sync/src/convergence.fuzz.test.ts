@@ -56,13 +56,16 @@ const snapshot = (doc: Y.Doc) =>
     meta: Object.entries(doc.getMap('meta').toJSON()).sort(([a], [b]) => a.localeCompare(b)),
   });
 
-it(`3 peers converge through delays, duplicates and dropped connections (SEED=${SEED})`, async () => {
+it(`3 peers converge through delays, duplicates, reordering and dropped connections (SEED=${SEED})`, async () => {
   console.info(`convergence fuzz seed: ${SEED} (replay with SEED=${SEED})`);
   const random = prng.create(SEED);
   const network = new ChaosNetwork(
     random,
     Number(process.env.MAX_DELAY ?? 15),
     Number(process.env.DUP_RATE ?? 0.05),
+    // Frames overtaking others of their own connection: updates that arrive before what
+    // they need, held by the update guard until it comes (or a sync brings it).
+    Number(process.env.REORDER_RATE ?? 0.1),
   );
   const key = createBilanKey();
   const peers: OpenedSession[] = [];

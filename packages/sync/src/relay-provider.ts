@@ -23,7 +23,7 @@ import {
 } from './constants.ts';
 import { RelaySocket, type WebSocketFactory } from './relay-socket.ts';
 import type { SealedChannel } from './sealed-channel.ts';
-import { checkUpdate } from './update-guard.ts';
+import { UpdateGuard } from './update-guard.ts';
 
 export interface RelayProviderOptions {
   readonly doc: Y.Doc;
@@ -38,6 +38,8 @@ export interface RelayProviderOptions {
   readonly onChange: () => void;
   /** A sealed tombstone announcement arrived (already opened; not yet verified). */
   readonly onTombstone?: (payload: Uint8Array) => void;
+  /** The document's update guard, shared with the P2P path (one of its own by default). */
+  readonly guard?: UpdateGuard;
   /** A sealed key rotation arrived (verify before acting). */
   readonly onRotation?: (payload: Uint8Array) => void;
 }
@@ -66,6 +68,8 @@ export class RelayProvider {
   private readonly recentlySent = new Set<string>();
   private rejected = 0;
   private oversize = 0;
+  private readonly guard: UpdateGuard;
+  private readonly ownsGuard: boolean;
   private lastSync: number | null = null;
   /** Anyone on the topic can repeat a Hello or a step 1 (replays, floods): answers are paced. */
   private readonly helloAnswers = new AnswerCoalescer<true>(
@@ -80,6 +84,8 @@ export class RelayProvider {
   );
 
   constructor(private readonly options: RelayProviderOptions) {
+    this.ownsGuard = options.guard === undefined;
+    this.guard = options.guard ?? new UpdateGuard(options.doc);
     this.socket = new RelaySocket(
       options.signalUrl,
       options.topic,
@@ -177,6 +183,7 @@ export class RelayProvider {
     clearInterval(this.heartbeat);
     this.helloAnswers.destroy();
     this.step1Answers.destroy();
+    if (this.ownsGuard) this.guard.destroy();
     this.options.doc.off('update', this.onDocUpdate);
     this.options.awareness.off('update', this.onAwarenessUpdate);
     this.socket.close();
@@ -292,9 +299,12 @@ export class RelayProvider {
         }
         if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate)
           throw new RangeError('unknown sync message');
-        if (checkUpdate(body) !== null) throw new RangeError('update refused');
-        Y.applyUpdate(this.options.doc, body, this);
-        this.markSynced();
+        // Applied only whole. One that needs what the document lacks yet waits in the
+        // guard; if it is dropped, it is counted and a sync step 1 asks for what we lack
+        // (an honest answer is complete, so an honest loss heals).
+        const outcome = this.guard.receive(body, this, this.heldUpdateDropped);
+        if (outcome === 'refused') throw new RangeError('update refused');
+        if (outcome === 'applied') this.markSynced();
         return;
       }
       case MessageKind.Awareness:
@@ -336,6 +346,11 @@ export class RelayProvider {
   private markSynced(): void {
     if (this.peersLastSeen.size > 0) this.lastSync = Date.now();
   }
+
+  private readonly heldUpdateDropped = (): void => {
+    this.reject();
+    this.helloAnswers.request(true);
+  };
 
   private reject(): void {
     this.rejected++;

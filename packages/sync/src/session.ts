@@ -13,6 +13,7 @@ import { sealedChannel } from './sealed-channel.ts';
 import { deriveStatus, sameStatus, type PathFacts } from './status.ts';
 import { StorageError } from './storage-error.ts';
 import type { StorageState, SyncStatus, TandemSession } from './types.ts';
+import { UpdateGuard } from './update-guard.ts';
 
 export interface OpenSessionOptions {
   readonly bilanId: string;
@@ -45,6 +46,8 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
   await ready();
   const keys = deriveBilanKeys(options.key);
   const doc = new Y.Doc();
+  // Before the local copy loads: it also removes Yjs pending state a stored copy may hold.
+  const guard = new UpdateGuard(doc);
   const awareness = new Awareness(doc);
   const listeners = new Set<(status: SyncStatus) => void>();
 
@@ -63,7 +66,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
     p2pConnections: p2p?.connections() ?? 0,
     relayPeers: relay?.relayPeers ?? 0,
     lastSyncAt: relay?.lastSyncAt ?? null,
-    rejectedMessages: relay?.rejectedMessages ?? 0,
+    rejectedMessages: (relay?.rejectedMessages ?? 0) + (p2p?.rejectedMessages() ?? 0),
     storage,
     storageError,
   });
@@ -143,6 +146,8 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
         password: keys.rtcPassword,
         signalUrl,
         iceServers,
+        guard,
+        onRejected: update,
       });
       if (closed) await link.destroy();
       else p2p = link;
@@ -154,6 +159,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OpenedSe
     if (closed) return;
     removeAwarenessStates(awareness, [doc.clientID], 'close');
     closed = true;
+    guard.destroy();
     clearInterval(poll);
     if (typeof window !== 'undefined') {
       window.removeEventListener('online', onOnline);

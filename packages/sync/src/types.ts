@@ -13,7 +13,11 @@ export interface SyncStatus {
   readonly peerOnline: boolean;
   /** Epoch ms of the last update exchanged with a peer, or null. */
   readonly lastSyncAt: number | null;
-  /** Sealed messages that failed to open or parse and were dropped (fail closed). */
+  /**
+   * Messages from the relay or a data channel dropped without being applied (fail closed):
+   * failing to open or parse, refused by the update guard, or held for what they need and
+   * dropped when it did not come.
+   */
   readonly rejectedMessages: number;
   readonly storage: StorageState;
   /** A stable error code when storage failed ('quota', 'unavailable', 'blocked'). */

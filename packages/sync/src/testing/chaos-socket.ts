@@ -5,8 +5,10 @@ import type { WebSocketFactory, WebSocketLike } from '../relay-socket.ts';
 /**
  * A faulty network between a session and the real relay, for tests: every frame is
  * delayed by a random amount (so frames of different connections overtake each other,
- * while each connection stays in order, as TCP does), some are delivered twice, and
- * `cut()` kills connections abruptly, losing whatever was in flight.
+ * while each connection stays in order, as TCP does), some are delivered twice, some
+ * (`reorderRate`) may overtake earlier frames of their own connection (as a relay that
+ * reorders, or two paths racing, would deliver them), and `cut()` kills connections
+ * abruptly, losing whatever was in flight.
  * All randomness comes from one seeded generator so a failing run replays.
  */
 export class ChaosNetwork {
@@ -20,6 +22,7 @@ export class ChaosNetwork {
     readonly random: prng.PRNG,
     readonly maxDelayMs = 15,
     readonly duplicateRate = 0.05,
+    readonly reorderRate = 0,
   ) {}
 
   factory(): WebSocketFactory {
@@ -45,6 +48,10 @@ export class ChaosNetwork {
 
   duplicate(): boolean {
     return !this.calm && prng.real53(this.random) < this.duplicateRate;
+  }
+
+  reorder(): boolean {
+    return !this.calm && prng.real53(this.random) < this.reorderRate;
   }
 
   forget(socket: ChaosSocket): void {
@@ -101,18 +108,20 @@ class ChaosSocket implements WebSocketLike {
 
   /**
    * Runs `deliver` after a random delay but never before the previous frame in the same
-   * direction (timers of equal deadline fire in order), maybe twice; frames of a cut
-   * connection are lost. Returns the new deadline of that direction.
+   * direction (timers of equal deadline fire in order) unless this frame is one to
+   * reorder, maybe twice; frames of a cut connection are lost. Returns the new deadline
+   * of that direction.
    */
   private later(previousAt: number, deliver: () => void): number {
     const generation = this.generation;
-    const at = Math.max(previousAt, Date.now() + this.network.delay());
+    const delayed = Date.now() + this.network.delay();
+    const at = this.network.reorder() ? delayed : Math.max(previousAt, delayed);
     const times = this.network.duplicate() ? 2 : 1;
     for (let i = 0; i < times; i++) {
       setTimeout(() => {
         if (generation === this.generation) deliver();
       }, at - Date.now());
     }
-    return at;
+    return Math.max(previousAt, at);
   }
 }
