@@ -98,6 +98,15 @@ test('a stranger with the link is exposed and shut out by a change of key', asyn
     await b.keyboard.type('Après le changement de clé');
     await expect(section(c, 'projet')).toContainText('Après le changement de clé');
     expect(doc.getXmlFragment('synthesis:projet').toString()).not.toContain('changement');
+    // The stranger is now shown as excluded; what it wrote stays highlighted.
+    for (const page of [c, b]) {
+      await expect(page.getByTestId('excluded-device')).toContainText(FINGERPRINT);
+      await expect(page.getByTestId('unknown-device')).toHaveCount(0);
+      await expect(section(page, 'circonstances').locator('.author-unknown')).toHaveText(
+        INTRUDER_TEXT,
+      );
+    }
+    await screenshots(b, 'admission-after-rotation');
     // The invitation now carries the new key.
     if (!(await c.getByTestId('invite-link').isVisible()))
       await c.getByTestId('invite-toggle').click();

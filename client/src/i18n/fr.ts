@@ -67,6 +67,84 @@ export const fr = {
     removeFailed: "Le bilan n'a pas pu être retiré. Réessayez.",
     listFailed: "La liste des bilans n'a pas pu être lue.",
   },
+  lock: {
+    open: 'Verrouiller cet appareil',
+    openOn: 'Verrou de l’appareil : activé',
+    title: 'Verrouiller cet appareil',
+    intro:
+      'Une phrase de passe, demandée à chaque ouverture de Tandem sur cet appareil, chiffre ce que Tandem garde ici pour ouvrir vos bilans : leurs clés, votre identité de signature et les noms.',
+    statusOn:
+      'Le verrou est activé : la phrase de passe est demandée à chaque ouverture de Tandem.',
+    statusOff: 'Le verrou n’est pas activé sur cet appareil.',
+    protectsTitle: 'Ce que le verrou protège',
+    protects: [
+      'Les clés des bilans : sans la phrase de passe, personne ne peut rejoindre un bilan en direct depuis cet appareil ni y écrire.',
+      'Votre identité de signature : personne ne peut signer à votre place (présences, consentements, validation, destruction).',
+      'La liste des bilans (noms, phase, heures), les attestations conservées et les copies personnelles.',
+    ],
+    notProtectsTitle: 'Ce que le verrou ne protège pas',
+    notProtects: [
+      'Le contenu des bilans déjà enregistré sur cet appareil : la copie locale de chaque bilan (synthèse, plan d’action) reste en clair dans le stockage du navigateur. Quelqu’un qui copie les fichiers du navigateur peut la lire.',
+      'Un appareil déverrouillé : une fois la phrase de passe saisie, Tandem reste ouvert jusqu’à ce que vous verrouilliez ou fermiez l’onglet.',
+    ],
+    contentAdvice:
+      'Pour le contenu, comptez sur le chiffrement du disque et le verrouillage de session de votre ordinateur.',
+    rule: 'Au moins 12 caractères, dont au moins 5 différents. Quatre ou cinq mots courants conviennent très bien.',
+    forgetWarning:
+      'Notez-la en lieu sûr. Si vous l’oubliez, les bilans de cet appareil ne pourront plus être ouverts : personne ne peut la retrouver.',
+    passphrase: 'Phrase de passe',
+    passphraseConfirm: 'Phrase de passe (confirmation)',
+    currentPassphrase: 'Phrase de passe actuelle',
+    newPassphrase: 'Nouvelle phrase de passe',
+    newPassphraseConfirm: 'Nouvelle phrase de passe (confirmation)',
+    show: 'Afficher',
+    enableTitle: 'Activer le verrou',
+    enable: 'Activer le verrou',
+    enabled: 'Verrou activé. La phrase de passe sera demandée à la prochaine ouverture de Tandem.',
+    lockNowTitle: 'Verrouiller maintenant',
+    lockNowHint:
+      'Ferme les bilans ouverts et demande la phrase de passe, dans tous les onglets Tandem de ce navigateur.',
+    lockNow: 'Verrouiller maintenant',
+    changeTitle: 'Changer la phrase de passe',
+    change: 'Changer la phrase de passe',
+    changed: 'Phrase de passe changée.',
+    disableTitle: 'Désactiver le verrou',
+    disableHint:
+      'Les clés, l’identité et les noms seront de nouveau enregistrés sans chiffrement sur cet appareil.',
+    disable: 'Désactiver le verrou',
+    disabled: 'Verrou désactivé.',
+    working: 'Patientez…',
+    tooShort: 'Au moins 12 caractères.',
+    tooRepetitive: 'Au moins 5 caractères différents.',
+    mismatch: 'Les deux saisies diffèrent.',
+    required: 'Saisissez la phrase de passe.',
+    wrongCurrent: 'Ce n’est pas la phrase de passe actuelle de cet appareil. Rien n’a été modifié.',
+    failed: 'L’opération n’a pas abouti ; rien n’a été modifié. Réessayez.',
+    back: 'Retour aux bilans',
+    screenTitle: 'Cet appareil est verrouillé',
+    screenIntro: 'Saisissez la phrase de passe de cet appareil pour ouvrir vos bilans.',
+    linkWaiting: 'Le lien d’invitation que vous avez ouvert le sera après le déverrouillage.',
+    unlock: 'Déverrouiller',
+    unlocking: 'Déverrouillage…',
+    wrong:
+      'Cette phrase de passe ne déverrouille pas cet appareil. Vérifiez la saisie (majuscules, accents, espaces) et réessayez.',
+    damaged:
+      'Les données verrouillées de cet appareil sont endommagées ou ont été modifiées : elles ne peuvent pas être ouvertes.',
+    unsupported:
+      'Ce verrou a été créé par une version plus récente de Tandem. Rechargez la page pour obtenir la dernière version.',
+    forgotten: 'Phrase de passe oubliée ?',
+    forgottenBody:
+      'Sans la phrase de passe, les bilans de cet appareil ne peuvent plus être ouverts : personne, pas même Tandem, ne peut la retrouver ni la contourner. Les essais ne sont pas limités et rien n’est effacé après une erreur : prenez le temps de réessayer.',
+    forgottenReset:
+      'Sinon, vous pouvez réinitialiser cet appareil : tout ce que Tandem y garde est effacé (bilans, clés, attestations, copies personnelles). L’autre partie garde sa copie de chaque bilan ; avec un nouveau lien d’invitation, vous pourrez le rejoindre à nouveau.',
+    reset: 'Réinitialiser cet appareil',
+    resetTitle: 'Effacer toutes les données de Tandem sur cet appareil ?',
+    resetBody:
+      'Les bilans, leurs clés, les attestations et les copies personnelles gardés sur cet appareil seront effacés définitivement. Ce n’est pas réversible.',
+    resetConfirm: 'Tout effacer',
+    resetFailed: 'L’effacement n’a pas abouti. Fermez les autres onglets Tandem puis réessayez.',
+    cancel: 'Annuler',
+  },
   create: {
     title: 'Nouveau bilan',
     intro:
@@ -212,6 +290,8 @@ export const fr = {
     body: (fingerprint: string) =>
       `Un appareil qui n'est ni le vôtre ni celui de l'autre partie a accès à ce bilan (empreinte ${fingerprint}). Si ce n'est pas un appareil que vous utilisez tous les deux, le lien a peut-être été transmis à un tiers : prévenez l'autre partie.`,
     named: (name: string) => `Il se présente sous le nom « ${name} ».`,
+    excluded: (fingerprint: string) =>
+      `Appareil exclu (empreinte ${fingerprint}) : il n'a plus accès depuis le changement de clé. Le texte qu'il avait écrit reste surligné dans la synthèse ; supprimez-le si besoin.`,
     present: 'Il est connecté en ce moment.',
     wrote: 'Il a écrit dans le bilan : son texte est surligné dans la synthèse.',
     exclude: 'Exclure cet appareil (changer la clé)…',

@@ -4,6 +4,8 @@ import {
   anchorPins,
   authorClaim,
   classifyAuthor,
+  excludedKeys,
+  markExcluded,
   pinConflicts,
   SharedName,
   statedParties,
@@ -22,6 +24,8 @@ export type AuthorClass =
 export interface UnknownAuthor {
   readonly publicKey: Uint8Array;
   readonly fingerprint: string;
+  /** Shut out by a key change since: its text stays, it has no access any more. */
+  readonly excluded: boolean;
 }
 
 /** What the app does when the bilan's key changes under the open bilan. */
@@ -64,6 +68,9 @@ export class AdmissionState {
   private authors: Map<number, Uint8Array[]> = new Map();
   private doc: Y.Doc | null = null;
   private learning: Promise<unknown> = Promise.resolve();
+  private rotationQueue: Promise<void> = Promise.resolve();
+  /** Set once a rotation moved or excluded this device: later copies are ignored. */
+  private keyChanged = false;
 
   constructor(
     private readonly host: AdmissionHost,
@@ -85,11 +92,14 @@ export class AdmissionState {
     const onMeta = () => this.refresh();
     const meta = doc.getMap(SharedName.meta);
     const authors = doc.getMap(SharedName.authors);
+    const excluded = doc.getMap(SharedName.excluded);
     meta.observe(onMeta);
     authors.observe(onMeta);
+    excluded.observe(onMeta);
     return () => {
       meta.unobserve(onMeta);
       authors.unobserve(onMeta);
+      excluded.unobserve(onMeta);
       this.doc = null;
     };
   }
@@ -120,6 +130,12 @@ export class AdmissionState {
     return this.trusted.beneficiary ? [this.trusted.beneficiary] : [];
   }
 
+  /** Counsellor, after a key change: records the devices it shut out, for both parties. */
+  markExcluded(keys: readonly Uint8Array[]): void {
+    const doc = this.doc;
+    if (doc && keys.length > 0) markExcluded(doc, this.device.publicKey, keys, Date.now());
+  }
+
   /** Counsellor: moves the bilan to a new key that only the pinned devices receive. */
   async rotate(): Promise<boolean> {
     if (this.host.role !== 'counsellor' || !this.hooks || this.rotating) return false;
@@ -131,8 +147,19 @@ export class AdmissionState {
     }
   }
 
-  /** A sealed rotation arrived on the bilan's topic: the device verifies and applies it. */
-  async onRotation(payload: Uint8Array): Promise<void> {
+  /**
+   * A sealed rotation arrived on the bilan's topic: the device verifies and applies it.
+   * The beacon repeats it, so copies arrive while the first is being applied: they are
+   * handled one at a time, and none once the key has changed (applying one twice would
+   * close the session just opened under the new key).
+   */
+  onRotation(payload: Uint8Array): Promise<void> {
+    this.rotationQueue = this.rotationQueue.then(() => this.applyRotation(payload));
+    return this.rotationQueue;
+  }
+
+  private async applyRotation(payload: Uint8Array): Promise<void> {
+    if (this.keyChanged) return;
     await this.learning;
     const outcome = await this.device
       .applyRotation(this.host.bilanId, payload)
@@ -141,6 +168,7 @@ export class AdmissionState {
       this.rejectedRotations += 1;
       return;
     }
+    this.keyChanged = true;
     this.hooks?.onKeyChange(outcome);
   }
 
@@ -182,11 +210,17 @@ export class AdmissionState {
   private findUnknownAuthors(doc: Y.Doc): UnknownAuthor[] {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local, returned as an array
     const seen = new Map<string, UnknownAuthor>();
+    const excluded = excludedKeys(doc);
     for (const clientId of this.authors.keys()) {
       const author = classifyAuthor(doc, this.authors, clientId);
       if (author.kind !== 'unknown') continue;
       const fingerprint = this.device.fingerprintOf(author.publicKey);
-      seen.set(fingerprint, { publicKey: author.publicKey, fingerprint });
+      const hex = Array.from(author.publicKey, (b) => b.toString(16).padStart(2, '0')).join('');
+      seen.set(fingerprint, {
+        publicKey: author.publicKey,
+        fingerprint,
+        excluded: excluded.has(hex),
+      });
     }
     return [...seen.values()];
   }

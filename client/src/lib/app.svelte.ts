@@ -1,14 +1,19 @@
 import {
   StorageError,
   TandemDevice,
+  type DeviceStart,
+  type LockChangeResult,
+  type LockedDevice,
   type RotationResult,
   type StorageErrorCode,
   type StoredBilan,
+  type UnlockError,
 } from '@tandem/sync';
 import type { LinkError } from '@tandem/protocol';
 import { getContext, setContext } from 'svelte';
 import type { BilanState, NewBilanSettings } from './bilan.svelte.ts';
 import { startClosure } from './closure-startup.ts';
+import { announceLockChange, onLockChange } from './lock-channel.ts';
 import { Locale } from './locale.svelte.ts';
 import { parseRoute, type Route } from './route.ts';
 
@@ -17,6 +22,8 @@ export type Notice = { readonly tone: 'info' | 'error'; readonly text: string };
 type Startup =
   | { readonly state: 'starting' }
   | { readonly state: 'ready' }
+  /** The device lock is on: the lock screen asks for the passphrase. */
+  | { readonly state: 'locked' }
   | { readonly state: 'storage-failed'; readonly code: StorageErrorCode | 'unknown' };
 
 /**
@@ -34,6 +41,10 @@ export class AppState {
   notice = $state.raw<Notice | null>(null);
   /** The bilan shown by the `bilan` route; closed when leaving it. */
   current = $state.raw<BilanState | null>(null);
+  /** The locked keystore while the lock screen shows; null once unlocked. */
+  private locked: LockedDevice<TandemDevice> | null = null;
+  /** A link opened while locked (memory only), accepted once unlocked. */
+  pendingLink = $state.raw<string | null>(null);
 
   /**
    * @param linkFragment the URL fragment read at startup (already removed from the
@@ -43,15 +54,34 @@ export class AppState {
     window.addEventListener('popstate', (event) => {
       void this.show(parseRoute(event.state) ?? { name: 'home' });
     });
+    // Another tab turned the lock on or off, locked or erased the device: start again.
+    onLockChange(() => location.reload());
+    let started: DeviceStart;
     try {
-      this.device = await TandemDevice.open();
+      started = await TandemDevice.start();
     } catch (error) {
-      this.startup = {
-        state: 'storage-failed',
-        code: error instanceof StorageError ? error.code : 'unknown',
-      };
+      this.storageFailed(error);
       return;
     }
+    if (started.locked) {
+      this.locked = started.device;
+      this.pendingLink = linkFragment;
+      this.startup = { state: 'locked' };
+      return;
+    }
+    await this.opened(started.device, linkFragment);
+  }
+
+  private storageFailed(error: unknown): void {
+    this.startup = {
+      state: 'storage-failed',
+      code: error instanceof StorageError ? error.code : 'unknown',
+    };
+  }
+
+  /** The device is open (at start-up, or once unlocked): show where the tab was. */
+  private async opened(device: TandemDevice, linkFragment: string | null): Promise<void> {
+    this.device = device;
     this.startup = { state: 'ready' };
     startClosure(this);
     if (linkFragment !== null) {
@@ -62,6 +92,87 @@ export class AppState {
     const restore = ['reload', 'back_forward'].includes(navigationType());
     const route = restore ? parseRoute(history.state) : null;
     await this.show(route ?? { name: 'home' }, { replace: true });
+  }
+
+  // --- Device lock ----------------------------------------------------------------
+
+  /**
+   * Unlocks the device with `passphrase` (about a second of Argon2id). Null once open;
+   * otherwise why not — nothing changed, and the person may try again.
+   */
+  async unlock(passphrase: string): Promise<UnlockError | null> {
+    const locked = this.locked;
+    if (!locked) return null;
+    let result: Awaited<ReturnType<typeof locked.unlock>>;
+    try {
+      result = await locked.unlock(passphrase);
+    } catch (error) {
+      this.storageFailed(error);
+      return null;
+    }
+    if (!result.ok) return result.error;
+    this.locked = null;
+    const link = this.pendingLink;
+    this.pendingLink = null;
+    await this.opened(result.device, link);
+    return null;
+  }
+
+  /** Forgotten passphrase: erases every Tandem database of this browser, then restarts. */
+  async eraseDevice(): Promise<boolean> {
+    const locked = this.locked;
+    if (!locked) return false;
+    try {
+      await locked.erase();
+    } catch {
+      return false;
+    }
+    announceLockChange('erased');
+    history.replaceState(null, '', '/');
+    location.reload();
+    return true;
+  }
+
+  async enableLock(passphrase: string): Promise<LockChangeResult | 'failed'> {
+    const result = await this.lockChange(() => this.device?.enableLock(passphrase));
+    if (result !== 'failed' && result.ok) announceLockChange('changed');
+    return result;
+  }
+
+  async changeLockPassphrase(current: string, next: string): Promise<LockChangeResult | 'failed'> {
+    return this.lockChange(() => this.device?.changeLockPassphrase(current, next));
+  }
+
+  async disableLock(current: string): Promise<LockChangeResult | 'failed'> {
+    const result = await this.lockChange(() => this.device?.disableLock(current));
+    if (result !== 'failed' && result.ok) announceLockChange('changed');
+    return result;
+  }
+
+  private async lockChange(
+    change: () => Promise<LockChangeResult> | undefined,
+  ): Promise<LockChangeResult | 'failed'> {
+    try {
+      return (await change()) ?? 'failed';
+    } catch {
+      return 'failed';
+    }
+  }
+
+  /**
+   * "Lock now": closes the bilan, the sessions and the keystore, then reloads the page —
+   * which is what drops the keys this tab held in memory — in every Tandem tab.
+   */
+  async lockNow(): Promise<void> {
+    const device = this.device;
+    if (!device?.lockEnabled) return;
+    const current = this.current;
+    this.dropCurrent();
+    await current?.close().catch(() => undefined);
+    this.device = null;
+    await device.close().catch(() => undefined);
+    announceLockChange('locked');
+    location.reload();
   }
 
   /** Shows `route`, recording it in the tab's history (not in the URL). */
@@ -138,6 +249,8 @@ export class AppState {
   private async rotateKey(bilanId: string, recipients: readonly Uint8Array[]): Promise<boolean> {
     const device = this.device;
     if (!device) return false;
+    // Every unknown device known now is shut out by the change: recorded for both parties.
+    const excluded = this.current?.intruders.map((intruder) => intruder.publicKey) ?? [];
     await this.closeCurrent(bilanId);
     try {
       await device.rotateKey(bilanId, recipients);
@@ -148,6 +261,7 @@ export class AppState {
     }
     void device.startBeacons({ relayUrl: location.origin }).catch(() => undefined);
     await this.openBilan(bilanId);
+    this.current?.admission.markExcluded(excluded);
     this.notify('info', this.locale.t.admission.rotated);
     return true;
   }
@@ -182,6 +296,10 @@ export class AppState {
   }
 
   async acceptLink(fragment: string): Promise<void> {
+    if (this.startup.state === 'locked') {
+      this.pendingLink = fragment;
+      return;
+    }
     const device = this.device;
     if (!device) return;
     let result: Awaited<ReturnType<TandemDevice['acceptLink']>>;

@@ -18,15 +18,37 @@ describe('unknown devices', () => {
     const list = intrudersFrom(
       [peer(1, 'Invité'), peer(2, '')],
       [
-        { publicKey: key(2), fingerprint: 'fp2' },
-        { publicKey: key(3), fingerprint: 'fp3' },
+        { publicKey: key(2), fingerprint: 'fp2', excluded: true },
+        { publicKey: key(3), fingerprint: 'fp3', excluded: true },
       ],
       fp,
     );
     expect(list).toEqual([
-      { fingerprint: 'fp1', publicKey: key(1), present: true, wrote: false, name: 'Invité' },
-      { fingerprint: 'fp2', publicKey: key(2), present: true, wrote: true, name: null },
-      { fingerprint: 'fp3', publicKey: key(3), present: false, wrote: true, name: null },
+      {
+        fingerprint: 'fp1',
+        publicKey: key(1),
+        present: true,
+        wrote: false,
+        name: 'Invité',
+        excluded: false,
+      },
+      // Excluded, yet present under the current key: shown as a live unknown device.
+      {
+        fingerprint: 'fp2',
+        publicKey: key(2),
+        present: true,
+        wrote: true,
+        name: null,
+        excluded: false,
+      },
+      {
+        fingerprint: 'fp3',
+        publicKey: key(3),
+        present: false,
+        wrote: true,
+        name: null,
+        excluded: true,
+      },
     ]);
   });
 

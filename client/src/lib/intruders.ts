@@ -11,6 +11,8 @@ export interface Intruder {
   readonly wrote: boolean;
   /** The name its awareness announces (unauthenticated), if present. */
   readonly name: string | null;
+  /** Shut out by a key change: no access any more, its past text stays highlighted. */
+  readonly excluded: boolean;
 }
 
 /** One entry per unknown device key, from presence and from authorship claims. */
@@ -28,6 +30,7 @@ export function intrudersFrom(
       present: true,
       wrote: false,
       name: peer.name || null,
+      excluded: false,
     });
   }
   for (const author of authors) {
@@ -38,6 +41,8 @@ export function intrudersFrom(
       present: known?.present ?? false,
       wrote: true,
       name: known?.name ?? null,
+      // Present under the current key: whatever was recorded, it is back in.
+      excluded: author.excluded && !known?.present,
     });
   }
   return [...byFingerprint.values()].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));

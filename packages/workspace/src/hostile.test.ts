@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listRows } from './action-plan.ts';
 import { classifyAuthor, verifiedAuthors } from './authors.ts';
+import { excludedKeys } from './exclusions.ts';
 import { attendanceReport } from './attendance.ts';
 import { readConsents } from './consents.ts';
 import { evidenceFromDoc } from './evidence.ts';
@@ -37,6 +38,7 @@ function readEverything(doc: Y.Doc, now: number) {
   canonicalSynthesis(doc);
   readSatisfaction(doc);
   classifyAuthor(doc, verifiedAuthors(doc, verify), doc.clientID);
+  excludedKeys(doc);
   evidenceFromDoc(doc, now);
   return bilanSummary(doc, now, verify);
 }
@@ -54,6 +56,7 @@ describe('a hostile document', () => {
     other.getMap(SharedName.consents).set('x', 1);
     other.getMap(SharedName.tombstone).set('order', new Uint8Array(64));
     other.getArray(SharedName.authors).push([new Uint8Array(200)]);
+    other.getArray(SharedName.excluded).push(['zz']);
     other.getText(SharedName.observations).insert(0, 'hello');
     for (const id of SECTION_IDS) other.getMap(`synthesis:${id}`).set('p', 'text');
     Y.applyUpdate(b, Y.encodeStateAsUpdate(other));
@@ -145,6 +148,7 @@ describe('a hostile document', () => {
       'tombstone',
       'satisfaction',
       'authors',
+      'excluded',
       'synthesis:circonstances',
       'synthesis:competences',
       'synthesis:projet',

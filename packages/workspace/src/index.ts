@@ -42,12 +42,7 @@ export {
   type InitBilanInput,
   type InitBilanError,
 } from './meta.ts';
-export {
-  anchorPins,
-  anchoredPins,
-  pinConflicts,
-  type PinConflict,
-} from './trust.ts';
+export { anchorPins, anchoredPins, pinConflicts, type PinConflict } from './trust.ts';
 export {
   authorClaim,
   storeAuthorClaim,
@@ -57,6 +52,7 @@ export {
   type AuthorKind,
   type StoreAuthorClaimError,
 } from './authors.ts';
+export { markExcluded, excludedKeys, type MarkExcludedError } from './exclusions.ts';
 export {
   classifyDevice,
   pinBeneficiary,

@@ -31,6 +31,8 @@ export const SharedName = {
   satisfaction: 'satisfaction',
   /** Signed claims binding Yjs client ids to device keys (authors.ts): Y.Map<key, Uint8Array>. */
   authors: 'authors',
+  /** Device keys shut out by a key change (exclusions.ts): Y.Map<hex key, epoch ms>. */
+  excluded: 'excluded',
 } as const;
 export type SharedName = (typeof SharedName)[keyof typeof SharedName];
 
@@ -55,6 +57,7 @@ export const validationsArray = (doc: Y.Doc): Y.Array<unknown> =>
 export const tombstoneArray = (doc: Y.Doc): Y.Array<unknown> => doc.getArray(SharedName.tombstone);
 export const satisfactionMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(SharedName.satisfaction);
 export const authorsMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(SharedName.authors);
+export const excludedMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(SharedName.excluded);
 
 /** The section's Y.XmlFragment — what the editor binds to. Never seeded: headings are UI labels. */
 export function sectionFragment(doc: Y.Doc, section: SectionId): Y.XmlFragment {

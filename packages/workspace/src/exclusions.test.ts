@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { excludedKeys, markExcluded } from './exclusions.ts';
+import { excludedMap } from './schema.ts';
+import { makeDevice, makePair, syncAll, T0 } from './test-support.ts';
+
+describe('excluded devices', () => {
+  it('are recorded by the counsellor only, and read by both parties', () => {
+    const { a, b, counsellor, beneficiary } = makePair();
+    const stranger = makeDevice();
+    expect(markExcluded(b, beneficiary.publicKey, [stranger.publicKey], T0)).toEqual({
+      ok: false,
+      error: 'not-allowed',
+    });
+    expect(markExcluded(a, stranger.publicKey, [stranger.publicKey], T0)).toEqual({
+      ok: false,
+      error: 'unknown-device',
+    });
+    expect(markExcluded(a, counsellor.publicKey, [stranger.publicKey], T0)).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    syncAll(a, b);
+    expect(excludedKeys(b)).toEqual(new Set([Buffer.from(stranger.publicKey).toString('hex')]));
+  });
+
+  it('refuses malformed keys and ignores malformed entries', () => {
+    const { a, counsellor } = makePair();
+    expect(markExcluded(a, counsellor.publicKey, [new Uint8Array(3)], T0)).toEqual({
+      ok: false,
+      error: 'invalid-key',
+    });
+    excludedMap(a).set('zz', T0);
+    excludedMap(a).set('ab'.repeat(32), 'yesterday');
+    expect(excludedKeys(a)).toEqual(new Set());
+  });
+});
