@@ -38,3 +38,14 @@ export {
   type PassphraseOpenError,
   type PassphraseOpenResult,
 } from './passphrase.ts';
+export {
+  createVaultKey,
+  destroyVaultKey,
+  openFromVault,
+  sameVaultKey,
+  sealInVault,
+  unwrapVaultKey,
+  wrapVaultKey,
+  type UnwrapResult,
+  type VaultKey,
+} from './vault.ts';

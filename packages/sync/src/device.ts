@@ -25,6 +25,13 @@ import {
 } from '@tandem/protocol';
 import type { Beacon } from './beacon.ts';
 import { ROTATION_ANNOUNCE_MS } from './constants.ts';
+import {
+  changeLockPassphrase,
+  disableLock,
+  enableLock,
+  LockedDevice,
+  type LockChangeResult,
+} from './device-lock.ts';
 import { deleteDatabase } from './idb.ts';
 import {
   Keystore,
@@ -66,6 +73,19 @@ export interface DestroyOptions {
   readonly announceUntil: number | null;
 }
 
+/** What start-up finds: an open device, or a keystore locked by a passphrase. */
+export type DeviceStart =
+  | { readonly locked: false; readonly device: TandemDevice }
+  | { readonly locked: true; readonly device: LockedDevice<TandemDevice> };
+
+/** TandemDevice.open found the device lock on: use TandemDevice.start and unlock. */
+export class DeviceLockedError extends Error {
+  constructor() {
+    super('the device lock is on: unlock it with its passphrase');
+    this.name = 'DeviceLockedError';
+  }
+}
+
 export type SessionOptions = Pick<
   OpenSessionOptions,
   'relayUrl' | 'createSocket' | 'p2p' | 'onTombstone' | 'onRotation'
@@ -86,15 +106,73 @@ export class TandemDevice {
     private readonly identity: DeviceIdentity,
   ) {}
 
-  static async open(factory?: IDBFactory): Promise<TandemDevice> {
+  /**
+   * Opens this device's keystore. With the device lock on, nothing secret can be read
+   * yet: the result is a LockedDevice to unlock with the passphrase (once per start).
+   */
+  static async start(factory?: IDBFactory): Promise<DeviceStart> {
     await ready();
     const keystore = await Keystore.open(factory);
+    if ((await keystore.getLock()) !== null) {
+      return {
+        locked: true,
+        device: new LockedDevice(keystore, (k) => TandemDevice.withKeystore(k)),
+      };
+    }
+    return { locked: false, device: await TandemDevice.withKeystore(keystore) };
+  }
+
+  /** Opens the device; throws DeviceLockedError when the device lock is on. */
+  static async open(factory?: IDBFactory): Promise<TandemDevice> {
+    const started = await TandemDevice.start(factory);
+    if (!started.locked) return started.device;
+    started.device.close();
+    throw new DeviceLockedError();
+  }
+
+  private static async withKeystore(keystore: Keystore): Promise<TandemDevice> {
     const stored = importIdentity(await keystore.getIdentity());
     if (stored.ok) return new TandemDevice(keystore, stored.value);
     // First use of this browser profile (or an unreadable identity): make a new one.
     const identity = createDeviceIdentity();
     await keystore.putIdentity(exportIdentity(identity));
     return new TandemDevice(keystore, identity);
+  }
+
+  // --- Device lock (device-lock.ts) ------------------------------------------------
+
+  /** True when this device's keystore is encrypted under a passphrase. */
+  get lockEnabled(): boolean {
+    return this.keystore.vaultId !== null;
+  }
+
+  /**
+   * Turns the device lock on with `passphrase` (see lockPassphraseProblem for the rule):
+   * every secret and name in the keystore is re-written sealed, in one transaction.
+   */
+  enableLock(passphrase: string): Promise<LockChangeResult> {
+    return enableLock(this.keystore, passphrase);
+  }
+
+  /** Wraps the vault key under `next`; needs the current passphrase. */
+  changeLockPassphrase(current: string, next: string): Promise<LockChangeResult> {
+    return changeLockPassphrase(this.keystore, current, next);
+  }
+
+  /** Turns the lock off (every record back in clear); needs the current passphrase. */
+  disableLock(current: string): Promise<LockChangeResult> {
+    return disableLock(this.keystore, current);
+  }
+
+  /**
+   * Closes every session and beacon, wipes the vault key and closes the keystore. The
+   * object is unusable afterwards ("lock now" closes it, then reloads the page, which
+   * drops everything this tab held in memory).
+   */
+  async close(): Promise<void> {
+    this.stopBeacons();
+    await Promise.all([...this.sessions.keys()].map((bilanId) => this.closeSession(bilanId)));
+    this.keystore.close();
   }
 
   get publicKey(): Uint8Array {
