@@ -40,12 +40,15 @@ export interface IdbScan {
 }
 
 /**
- * Looks for the UTF-8 bytes of `needle` in every value and key of every store of every
- * IndexedDB database of the page's origin (strings, typed arrays and buffers, nested).
+ * Looks for `needle` — the UTF-8 bytes of a string, or the bytes given — in every value
+ * and key of every store of every IndexedDB database of the page's origin (strings,
+ * typed arrays and buffers, nested).
  */
-export async function scanIndexedDb(page: Page, needle: string): Promise<IdbScan> {
-  return page.evaluate(async (needle: string) => {
-    const target = new TextEncoder().encode(needle);
+export async function scanIndexedDb(page: Page, needle: string | Uint8Array): Promise<IdbScan> {
+  const arg = typeof needle === 'string' ? needle : Array.from(needle);
+  return page.evaluate(async (needle: string | number[]) => {
+    const target =
+      typeof needle === 'string' ? new TextEncoder().encode(needle) : Uint8Array.from(needle);
     const request = <T>(r: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         r.onsuccess = () => resolve(r.result);
@@ -100,7 +103,7 @@ export async function scanIndexedDb(page: Page, needle: string): Promise<IdbScan
       db.close();
     }
     return { databases, found };
-  }, needle);
+  }, arg);
 }
 
 /** Clicks `testId` and saves the download it starts; returns the saved path. */

@@ -34,7 +34,7 @@ export const en: Messages = {
   home: {
     title: 'Bilans on this device',
     intro:
-      'Each bilan is kept encrypted on this device and synchronised directly with the other party.',
+      'Each bilan is synchronised with the other party, end-to-end encrypted, and a copy of it is kept on this device.',
     newBilan: 'New bilan',
     empty:
       'No bilan on this device. Counsellors: create a bilan. Beneficiaries: open the invitation link you received.',

@@ -39,7 +39,7 @@ export const fr = {
   home: {
     title: 'Bilans sur cet appareil',
     intro:
-      "Chaque bilan est conservé chiffré sur cet appareil et synchronisé directement avec l'autre partie.",
+      "Chaque bilan est synchronisé avec l'autre partie, chiffré de bout en bout, et une copie en est gardée sur cet appareil.",
     newBilan: 'Nouveau bilan',
     empty:
       "Aucun bilan sur cet appareil. Conseiller·ère : créez un bilan. Bénéficiaire : ouvrez le lien d'invitation reçu.",

@@ -7,6 +7,7 @@ describe('parseRoute', () => {
   it('reads the routes the app writes', () => {
     expect(parseRoute({ tandem: { name: 'home' } })).toEqual({ name: 'home' });
     expect(parseRoute({ tandem: { name: 'create' } })).toEqual({ name: 'create' });
+    expect(parseRoute({ tandem: { name: 'device-lock' } })).toEqual({ name: 'device-lock' });
     expect(parseRoute({ tandem: { name: 'bilan', bilanId: BILAN_ID } })).toEqual({
       name: 'bilan',
       bilanId: BILAN_ID,

@@ -5,6 +5,8 @@ import { isBilanId } from '@tandem/protocol';
 export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'create' }
+  /** The device lock's settings (reached from home). */
+  | { readonly name: 'device-lock' }
   | { readonly name: 'bilan'; readonly bilanId: string }
   | { readonly name: 'link-error'; readonly error: LinkError | 'revoked' }
   /** A bilan this device was excluded from by a key rotation. */
@@ -21,6 +23,7 @@ export function parseRoute(state: unknown): Route | null {
   switch (name) {
     case 'home':
     case 'create':
+    case 'device-lock':
       return { name };
     case 'bilan':
     case 'revoked':
