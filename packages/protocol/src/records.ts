@@ -132,12 +132,7 @@ export interface KeyRotation extends SignedBy {
 }
 
 export type SignableRecord =
-  | AttendanceRecord
-  | ConsentRecord
-  | ValidationRecord
-  | DestroyOrder
-  | AuthorClaim
-  | KeyRotation;
+  AttendanceRecord | ConsentRecord | ValidationRecord | DestroyOrder | AuthorClaim | KeyRotation;
 
 export function encodeRecord(record: SignableRecord): Uint8Array {
   const bilanId = bilanIdToBytes(record.bilanId);
@@ -244,7 +239,8 @@ function readFields(kind: RecordKind, bilanId: string, r: ByteReader): SignableR
       const at = r.u64();
       const previousTopic = r.string(MAX_TOPIC_BYTES);
       const count = r.u8();
-      if (count < 1 || count > MAX_ROTATION_RECIPIENTS) throw new DecodeFailure(RecordError.OutOfRange);
+      if (count < 1 || count > MAX_ROTATION_RECIPIENTS)
+        throw new DecodeFailure(RecordError.OutOfRange);
       const recipients: RotationRecipient[] = [];
       for (let i = 0; i < count; i++) {
         recipients.push({
