@@ -17,7 +17,7 @@ export interface AppOptions {
   /** Directory of the built client (`index.html` + `assets/`); absent → API only. */
   readonly staticDir?: string | undefined;
   /** Extra fields for `GET /healthz` (e.g. `{ redis: 'up' }`), read on every request. */
-  readonly health?: (() => Readonly<Record<string, string>>) | undefined;
+  readonly health?: (() => Readonly<Record<string, string | number>>) | undefined;
 }
 
 export const SIGNAL_PATH = '/signal';

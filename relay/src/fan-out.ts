@@ -8,6 +8,13 @@ export type DeliverPublish = (topic: string, publishText: string) => void;
 export type ResyncTopic = (topic: string) => void;
 
 /**
+ * The fan-out has fallen behind (true: frames from other processes wait longer and longer
+ * to be read) or caught up again (false). While behind, the router stops reading its own
+ * sockets, so the process spends its time on the backlog instead of adding to it.
+ */
+export type SetBackpressure = (behind: boolean) => void;
+
+/**
  * Carries accepted publishes to every relay process that has subscribers for the topic.
  *
  * The in-process fan-out hands them straight back to the local router. The Redis one
@@ -17,7 +24,7 @@ export type ResyncTopic = (topic: string) => void;
  */
 export interface FanOut {
   /** Called once by the router, before anything else. */
-  start(deliver: DeliverPublish, resync: ResyncTopic): void;
+  start(deliver: DeliverPublish, resync: ResyncTopic, backpressure?: SetBackpressure): void;
   /** The first local subscriber of `topic` arrived. */
   topicOpened(topic: string): void;
   /** The last local subscriber of `topic` left. */
@@ -25,7 +32,7 @@ export interface FanOut {
   publish(topic: string, publishText: string): void;
   stop(): void;
   /** Extra fields for `GET /healthz`, e.g. `{ redis: 'up' }`. */
-  health?(): Readonly<Record<string, string>>;
+  health?(): Readonly<Record<string, string | number>>;
 }
 
 /** Single-process fan-out: a publish is delivered synchronously to local subscribers. */

@@ -10,6 +10,7 @@ import { readRedisConfig } from './redis-config.ts';
 import {
   createRedisFanOut,
   REDIS_CONNECT_TIMEOUT_MS,
+  type PauseReason,
   type RedisFanOut,
   type RedisLinkState,
 } from './redis-fan-out.ts';
@@ -20,11 +21,37 @@ const logRedisState = (state: RedisLinkState, errorCode: string | undefined): vo
   else console.warn(`relay: redis down${errorCode ? ` (${errorCode})` : ''}, reconnecting`);
 };
 
+/** However often sockets are paused and resumed, at most one line per this interval. */
+const PAUSED_LOG_INTERVAL_MS = 10_000;
+let pausedLoggedAtMs = Number.NEGATIVE_INFINITY;
+let pausesNotLogged = 0;
+
+const logPaused = (paused: boolean, reason: PauseReason, lagMs: number): void => {
+  if (!paused) return;
+  pausesNotLogged += 1;
+  const now = performance.now();
+  if (now - pausedLoggedAtMs < PAUSED_LOG_INTERVAL_MS) return;
+  const why =
+    reason === 'behind'
+      ? `${Math.round(lagMs)} ms behind on redis`
+      : 'another relay is behind on redis';
+  console.warn(
+    `relay: ${why}, sockets not read until it catches up ` +
+      `(${pausesNotLogged} pause${pausesNotLogged === 1 ? '' : 's'} since the last such line)`,
+  );
+  pausedLoggedAtMs = now;
+  pausesNotLogged = 0;
+};
+
 /** With REDIS_URL, topics are shared with other relays; the URL itself is never logged. */
 const startRedisFanOut = (): RedisFanOut | undefined => {
   const redis = readRedisConfig(process.env);
   if (redis === undefined) return undefined;
-  const fanOut = createRedisFanOut({ ...redis, onStateChange: logRedisState });
+  const fanOut = createRedisFanOut({
+    ...redis,
+    onStateChange: logRedisState,
+    onPausedChange: logPaused,
+  });
   const notYet = setTimeout(() => {
     const reason = fanOut.lastErrorCode ? ` (${fanOut.lastErrorCode})` : '';
     console.warn(`relay: redis not reachable yet${reason}, retrying`);

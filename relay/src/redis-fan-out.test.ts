@@ -11,9 +11,13 @@ import WebSocket from 'ws';
 import { SignalingConn } from 'y-webrtc';
 import { DEFAULT_REDIS_CHANNEL_PREFIX } from './redis-config.ts';
 import {
-  channelForTopic,
+  channelForShard,
   createRedisFanOut,
+  decodeBatch,
+  DEFAULT_REDIS_SHARDS,
+  encodeBatch,
   ORIGIN_TAG_CHARS,
+  shardOfTopic,
   type RedisFanOut,
 } from './redis-fan-out.ts';
 import { startTestRedis, type TestRedis } from './redis-test-server.ts';
@@ -25,21 +29,76 @@ if (!('WebSocket' in globalThis)) Object.assign(globalThis, { WebSocket });
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const ROOM = 'room';
-const ROOM_CHANNEL = channelForTopic(DEFAULT_REDIS_CHANNEL_PREFIX, ROOM);
+const channelOf = (topic: string, shards = DEFAULT_REDIS_SHARDS) =>
+  channelForShard(DEFAULT_REDIS_CHANNEL_PREFIX, shardOfTopic(topic, shards));
+const ROOM_CHANNEL = channelOf(ROOM);
+/** Another relay's origin tag. */
+const OTHER_RELAY = Buffer.from('x'.repeat(ORIGIN_TAG_CHARS), 'latin1');
 /** Redis restarts and client reconnects take a few backoff rounds. */
 const RECOVERY_TIMEOUT_MS = 15_000;
 
-describe('channel names', () => {
-  it('keeps ordinary topics readable and maps every topic to its own channel', () => {
-    expect(channelForTopic('tandem:topic:', 'Zm9v_bar-1')).toBe('tandem:topic:Zm9v_bar-1');
-    // Lone surrogates would all become U+FFFD in UTF-8; escaped, they stay apart.
-    const channels = ['\ud800', '\ud801', '\\ud800', '"', '\\"', 'é'].map((topic) =>
-      channelForTopic('p:', topic),
+describe('batches', () => {
+  const decodeAll = (batch: Buffer, shards = 16) => {
+    const frames: [string, string][] = [];
+    const ok = decodeBatch(
+      batch,
+      shards,
+      () => true,
+      (topic, text) => frames.push([topic, text]),
     );
-    expect(new Set(channels).size).toBe(channels.length);
-    for (const channel of channels) {
-      expect(Buffer.from(channel, 'utf8').toString('utf8')).toBe(channel);
+    return { ok, frames };
+  };
+
+  it('carries any topic and frame exactly, lone surrogates and non-ASCII included', () => {
+    const frames = ['\ud800', '\ud801', 'é', 'Zm9v_bar-1', 'x'.repeat(256)].map((topic, i) => ({
+      topic,
+      publishText: `{"type":"publish","topic":${JSON.stringify(topic)},"data":"${'é€😀'.repeat(i)}"}`,
+    }));
+    const batch = encodeBatch(OTHER_RELAY, 16, frames);
+    expect(batch.subarray(0, ORIGIN_TAG_CHARS).equals(OTHER_RELAY)).toBe(true);
+    expect(decodeAll(batch)).toEqual({
+      ok: true,
+      frames: frames.map(({ topic, publishText }) => [topic, publishText]),
+    });
+  });
+
+  it('decodes only the frames whose topic is wanted', () => {
+    const batch = encodeBatch(OTHER_RELAY, 16, [
+      { topic: 'a', publishText: '{"type":"publish","topic":"a"}' },
+      { topic: 'b', publishText: '{"type":"publish","topic":"b"}' },
+    ]);
+    const seen: string[] = [];
+    expect(
+      decodeBatch(
+        batch,
+        16,
+        (topic) => topic === 'b',
+        (topic) => seen.push(topic),
+      ),
+    ).toBe(true);
+    expect(seen).toEqual(['b']);
+  });
+
+  it('refuses truncated batches, other formats and other shard counts', () => {
+    const batch = encodeBatch(OTHER_RELAY, 16, [
+      { topic: 'a', publishText: '{"type":"publish","topic":"a"}' },
+    ]);
+    for (let length = 0; length < batch.length; length += 1) {
+      if (length === ORIGIN_TAG_CHARS + 3) continue; // a header alone is an empty batch
+      expect(decodeAll(batch.subarray(0, length)).ok).toBe(false);
     }
+    expect(decodeAll(batch, 8).ok).toBe(false);
+    const otherFormat = Buffer.from(batch);
+    otherFormat[ORIGIN_TAG_CHARS] = 2;
+    expect(decodeAll(otherFormat).ok).toBe(false);
+  });
+
+  it('spreads topics over the shards the same way in every process', () => {
+    expect(shardOfTopic('room', 16)).toBe(shardOfTopic('room', 16));
+    const counts = new Array<number>(16).fill(0);
+    for (let i = 0; i < 16_000; i += 1) counts[shardOfTopic(`topic-${i}`, 16)]! += 1;
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+    expect(shardOfTopic('\ud800', 16)).not.toBe(shardOfTopic('\ud801', 16));
   });
 });
 
@@ -68,8 +127,9 @@ afterEach(async () => {
 /** A relay with its own Redis fan-out, as a separate relay process would have. */
 const startRedisRelay = async (
   url = redis.url,
+  shards = DEFAULT_REDIS_SHARDS,
 ): Promise<{ relay: RunningRelay; fanOut: RedisFanOut }> => {
-  const fanOut = createRedisFanOut({ url });
+  const fanOut = createRedisFanOut({ url, shards });
   const relay = await startRelay({
     port: 0,
     host: '127.0.0.1',
@@ -165,67 +225,78 @@ describe('two relays sharing topics through Redis', () => {
     expect(await redis.command('DBSIZE')).toBe(0);
   });
 
-  it('holds a channel only while a local socket wants the topic', async () => {
-    const { relay, fanOut } = await startRedisRelay();
+  it('holds a channel only while a local socket wants one of its topics', async () => {
+    const { relay, fanOut } = await startRedisRelay(redis.url, 16);
     await fanOut.whenUp();
-    const [a, b] = [
-      channelForTopic(DEFAULT_REDIS_CHANNEL_PREFIX, 'a'),
-      `${DEFAULT_REDIS_CHANNEL_PREFIX}b`,
-    ];
+    // Over 16 channels, 'a' and 'b' are on different ones; `sibling` shares the one of 'a'.
+    const [a, b] = [channelOf('a', 16), channelOf('b', 16)];
+    expect(a).not.toBe(b);
+    const sibling = Array.from({ length: 1_000 }, (_, i) => `a${i}`).find(
+      (topic) => channelOf(topic, 16) === a,
+    );
+    if (sibling === undefined) throw new Error('no topic shares the channel of "a"');
     const first = await openClient(signalUrl(relay.url));
     const second = await openClient(signalUrl(relay.url));
     cleanups.push(
       () => first.close(),
       () => second.close(),
     );
+    // The control channel (holds, see the lag tests below) is always subscribed.
+    const control = `${DEFAULT_REDIS_CHANNEL_PREFIX}control`;
     const expectChannels = (expected: string[], what: string) =>
       untilAsync(
-        async () => JSON.stringify(await channelsNow()) === JSON.stringify(expected),
+        async () =>
+          JSON.stringify(await channelsNow()) === JSON.stringify([...expected, control].sort()),
         what,
       );
 
     first.send({ type: 'subscribe', topics: ['a', 'b'] });
     await expectChannels([a, b], 'a and b');
-    second.send({ type: 'subscribe', topics: ['a'] });
+    second.send({ type: 'subscribe', topics: [sibling] });
     first.send({ type: 'unsubscribe', topics: ['a'] });
     second.send({ type: 'ping' });
     await second.waitFor((m) => isRecord(m) && m['type'] === 'pong');
-    await expectChannels([a, b], 'a kept for the second socket');
+    await expectChannels([a, b], "a's channel kept for the second socket's topic");
     expect(await numsub(a)).toBe(1);
     await first.close();
     await expectChannels([a], 'b dropped with the first socket');
-    second.send({ type: 'unsubscribe', topics: ['a'] });
+    second.send({ type: 'unsubscribe', topics: [sibling] });
     await expectChannels([], 'nothing left');
   });
 
-  it('drops frames on its channels that are not a publish for that topic', async () => {
+  it('drops what on its channels is not a batch of publishes for their topics', async () => {
     const { relay, fanOut } = await startRedisRelay();
     await fanOut.whenUp();
     const client = await openClient(signalUrl(relay.url));
     cleanups.push(() => client.close());
     client.send({ type: 'subscribe', topics: [ROOM] });
     await untilAsync(async () => (await numsub(ROOM_CHANNEL)) === 1, 'subscribed');
-    const otherRelay = 'x'.repeat(ORIGIN_TAG_CHARS);
-    await redis.command('PUBLISH', ROOM_CHANNEL, 'short');
-    await redis.command('PUBLISH', ROOM_CHANNEL, `${otherRelay}not json`);
-    await redis.command(
-      'PUBLISH',
-      ROOM_CHANNEL,
-      `${otherRelay}{"type":"publish","topic":"elsewhere"}`,
+    const batchOf = (...publishTexts: string[]) =>
+      encodeBatch(
+        OTHER_RELAY,
+        DEFAULT_REDIS_SHARDS,
+        publishTexts.map((publishText) => ({ topic: ROOM, publishText })),
+      );
+    const publishRaw = (message: Buffer | string) =>
+      redis.command('PUBLISH', ROOM_CHANNEL, message);
+    await publishRaw('short');
+    await publishRaw(batchOf('{"type":"publish","topic":"room","data":"cut"}').subarray(0, -3));
+    await publishRaw(
+      encodeBatch(OTHER_RELAY, 4, [
+        { topic: ROOM, publishText: '{"type":"publish","topic":"room","data":"4"}' },
+      ]),
     );
-    await redis.command(
-      'PUBLISH',
-      ROOM_CHANNEL,
-      `${otherRelay}{"type":"subscribe","topics":["room"]}`,
-    );
-    await redis.command(
-      'PUBLISH',
-      ROOM_CHANNEL,
-      `${otherRelay}{"type":"publish","topic":"room","data":"ok"}`,
+    await publishRaw(
+      batchOf(
+        'not json',
+        '{"type":"publish","topic":"elsewhere"}',
+        '{"type":"subscribe","topics":["room"]}',
+        '{"type":"publish","topic":"room","data":"ok"}',
+      ),
     );
     await client.waitFor((m) => isRecord(m) && m['data'] === 'ok');
     expect(client.messages).toEqual([{ type: 'publish', topic: ROOM, data: 'ok', clients: 1 }]);
-    expect(fanOut.stats).toMatchObject({ malformed: 4, received: 1 });
+    expect(fanOut.stats).toMatchObject({ malformed: 6, received: 1 });
   });
 
   it('survives Redis being killed and restarted: reports it, then reconnects its sockets', async () => {
@@ -276,6 +347,54 @@ describe('two relays sharing topics through Redis', () => {
     expect(dataOf(bob)).not.toContain('during');
     expect(one.fanOut.stats.recoveries).toBe(1);
     expect(await redis.command('DBSIZE')).toBe(0);
+  });
+
+  it('asks the router to stop reading its sockets while the subscription lags', async () => {
+    const fanOut = createRedisFanOut({ url: redis.url });
+    const behind: boolean[] = [];
+    fanOut.start(
+      () => {},
+      () => {},
+      (isBehind) => behind.push(isBehind),
+    );
+    cleanups.push(() => fanOut.close());
+    fanOut.topicOpened(ROOM);
+    await fanOut.whenUp();
+    // Redis answers nobody for 1.5 s: the lag probe on the subscription waits as long.
+    await redis.command('CLIENT', 'PAUSE', '1500', 'ALL');
+    await until(() => behind.length === 2, 'paused, then resumed', 10_000);
+    expect(behind).toEqual([true, false]);
+    expect(fanOut.stats.pauses).toBe(1);
+    expect(fanOut.state).toBe('up');
+  });
+
+  it('stops reading its sockets while another relay asks it to hold', async () => {
+    const fanOut = createRedisFanOut({ url: redis.url });
+    const paused: boolean[] = [];
+    fanOut.start(
+      () => {},
+      () => {},
+      (isPaused) => paused.push(isPaused),
+    );
+    cleanups.push(() => fanOut.close());
+    await fanOut.whenUp();
+    const control = `${DEFAULT_REDIS_CHANNEL_PREFIX}control`;
+    const hold = (ms: number) => {
+      const message = Buffer.alloc(ORIGIN_TAG_CHARS + 3);
+      OTHER_RELAY.copy(message);
+      message[ORIGIN_TAG_CHARS] = 0x81;
+      message.writeUInt16BE(ms, ORIGIN_TAG_CHARS + 1);
+      return redis.command('PUBLISH', control, message);
+    };
+    await hold(60_000); // capped at REDIS_HOLD_MS
+    await until(() => paused.length === 1, 'held');
+    await hold(0);
+    await until(() => paused.length === 2, 'released');
+    // A hold that is not renewed lapses by itself (the relay that sent it may be gone).
+    await hold(300);
+    await until(() => paused.length === 4, 'held, then lapsed', 5_000);
+    expect(paused).toEqual([true, false, true, false]);
+    expect(fanOut.stats).toMatchObject({ heldByOthers: 2, pauses: 0 });
   });
 
   it('starts while Redis is down and comes up when it appears', async () => {

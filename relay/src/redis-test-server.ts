@@ -21,9 +21,11 @@ export interface TestRedis {
   /** Starts a fresh server on the same port (empty: nothing was persisted). */
   restart(): Promise<void>;
   /** One command on a short-lived connection, e.g. `command('PUBSUB', 'NUMSUB', channel)`. */
-  command(name: string, ...args: string[]): Promise<unknown>;
+  command(name: string, ...args: (string | Buffer)[]): Promise<unknown>;
   /** Records every message published on channels matching `pattern` (PSUBSCRIBE) from now on. */
   capture(pattern: string): Promise<Capture>;
+  /** Lines of the server's log matching `pattern` since it (re)started, e.g. clients it dropped. */
+  logLines(pattern: RegExp): string[];
   /** Kills the server and removes its directory. */
   stop(): Promise<void>;
 }
@@ -49,13 +51,28 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const spawnServer = (port: number, dir: string): Promise<ChildProcess> =>
+export interface TestRedisOptions {
+  /** More `redis-server` arguments, e.g. `['--client-output-buffer-limit', 'pubsub 0 0 0']`. */
+  readonly args?: readonly string[];
+}
+
+/** The server's log lines are kept (a test server logs a few dozen), at most this many. */
+const MAX_LOG_LINES = 10_000;
+
+const spawnServer = (
+  port: number,
+  dir: string,
+  args: readonly string[],
+  log: string[],
+): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
+    log.length = 0;
     const child = spawn(
       'redis-server',
       [
         ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
         ...['--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+        ...args,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -84,7 +101,12 @@ const spawnServer = (port: number, dir: string): Promise<ChildProcess> =>
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer);
         child.stdout?.off('data', onData);
-        child.stdout?.resume();
+        let partial = '';
+        child.stdout?.on('data', (more: Buffer) => {
+          const lines = (partial + more.toString('utf8')).split('\n');
+          partial = lines.pop() ?? '';
+          log.push(...lines.slice(0, MAX_LOG_LINES - log.length));
+        });
         resolve(child);
       }
     };
@@ -99,10 +121,12 @@ const killed = (child: ChildProcess): Promise<void> =>
     child.kill('SIGKILL');
   });
 
-export const startTestRedis = async (): Promise<TestRedis> => {
+export const startTestRedis = async (options: TestRedisOptions = {}): Promise<TestRedis> => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-redis-'));
   const port = await freePort();
-  let child: ChildProcess | undefined = await spawnServer(port, dir);
+  const args = options.args ?? [];
+  const log: string[] = [];
+  let child: ChildProcess | undefined = await spawnServer(port, dir, args, log);
   const url = `redis://127.0.0.1:${port}`;
   const killOnExit = () => child?.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -121,7 +145,7 @@ export const startTestRedis = async (): Promise<TestRedis> => {
     kill,
     async restart() {
       await kill();
-      child = await spawnServer(port, dir);
+      child = await spawnServer(port, dir, args, log);
     },
     async command(name, ...args) {
       const connection = new Redis(url, {
@@ -147,6 +171,9 @@ export const startTestRedis = async (): Promise<TestRedis> => {
       await connection.connect();
       await connection.psubscribe(pattern);
       return { messages, stop: () => connection.disconnect() };
+    },
+    logLines(pattern) {
+      return log.filter((line) => pattern.test(line));
     },
     async stop() {
       await kill();

@@ -1,6 +1,6 @@
 import { CloseCode, encodePublish, encodeSubscribe, encodeUnsubscribe } from '@tandem/protocol';
 import { describe, expect, it } from 'vitest';
-import type { DeliverPublish, FanOut } from './fan-out.ts';
+import type { DeliverPublish, FanOut, SetBackpressure } from './fan-out.ts';
 import { resolveLimits, type RelayLimits } from './limits.ts';
 import { Router, type OutboundFrame, type Socket } from './router.ts';
 
@@ -11,6 +11,12 @@ class RecordingSocket implements Socket {
   bufferedAmount = 0;
   maxBufferedAmount = 0;
   draining = true;
+  /** Every pauseReading call, in order. */
+  readonly pauses: boolean[] = [];
+
+  pauseReading(paused: boolean): void {
+    this.pauses.push(paused);
+  }
 
   send(frame: OutboundFrame): void {
     this.frames.push(frame);
@@ -326,5 +332,40 @@ describe('Router: fan-out seam', () => {
     router.receive(alice.connection, encodeUnsubscribe(['room']));
     router.closeAll(CloseCode.GoingAway, 'shutdown');
     expect(events).toEqual(['open room', 'close room', 'stop']);
+  });
+
+  it('stops reading every socket while the fan-out is behind, and forgives the silence', () => {
+    let backpressure: SetBackpressure = () => {};
+    const fanOut: FanOut = {
+      start: (_deliver, _resync, setBackpressure) => {
+        backpressure = setBackpressure ?? backpressure;
+      },
+      topicOpened: () => {},
+      topicClosed: () => {},
+      publish: () => {},
+      stop: () => {},
+    };
+    const { router, connect, advance } = setup({ PING_TIMEOUT_MS: 1_000 }, { fanOut });
+    const alice = connect();
+    advance(600);
+    backpressure(true);
+    expect(router.readingPaused).toBe(true);
+    const bob = connect();
+    expect(alice.socket.pauses).toEqual([true]);
+    expect(bob.socket.pauses).toEqual([true]);
+    // Nobody could be heard: nobody is idle, and the pause does not count.
+    advance(5_000);
+    expect(router.closeIdle()).toBe(0);
+    backpressure(true);
+    backpressure(false);
+    expect(alice.socket.pauses).toEqual([true, false]);
+    expect(bob.socket.pauses).toEqual([true, false]);
+    advance(399);
+    expect(router.closeIdle()).toBe(0);
+    advance(1);
+    expect(router.closeIdle()).toBe(1); // alice: 600 ms before the pause, 400 after
+    expect(alice.socket.closes).toEqual([{ code: CloseCode.IdleTimeout, reason: 'idle timeout' }]);
+    advance(600);
+    expect(router.closeIdle()).toBe(1); // bob: connected during the pause
   });
 });

@@ -28,6 +28,8 @@ export interface Socket {
   close(code: CloseCode, reason: string): void;
   /** Bytes queued for this socket and not yet written to the network. */
   readonly bufferedAmount: number;
+  /** Stops (true) or resumes (false) reading frames from the client; must not throw. */
+  pauseReading?(paused: boolean): void;
 }
 
 /** Test tap: sees every publish the relay accepts, exactly as the publisher sent it. */
@@ -72,6 +74,8 @@ export class Router {
   readonly #onPublish: PublishTap | undefined;
   readonly #subscribersByTopic = new Map<string, Set<Connection>>();
   readonly #connections = new Set<Connection>();
+  #readingPaused = false;
+  #pausedAtMs = 0;
 
   constructor(options: RouterOptions) {
     this.#limits = options.limits;
@@ -81,7 +85,13 @@ export class Router {
     this.#fanOut.start(
       (topic, publishText) => this.#deliver(topic, publishText),
       (topic) => this.#resync(topic),
+      (behind) => this.#pauseReading(behind),
     );
+  }
+
+  /** True while the fan-out is behind and no socket is read (see SetBackpressure). */
+  get readingPaused(): boolean {
+    return this.#readingPaused;
   }
 
   get connectionCount(): number {
@@ -107,6 +117,7 @@ export class Router {
       rateTokensAtMs: now,
     };
     this.#connections.add(connection);
+    if (this.#readingPaused) this.#pauseSocket(connection, true);
     return connection;
   }
 
@@ -171,6 +182,8 @@ export class Router {
 
   /** Closes every socket silent for PING_TIMEOUT_MS or more; returns how many. */
   closeIdle(): number {
+    // Nobody can be heard while reading is paused.
+    if (this.#readingPaused) return 0;
     const deadline = this.#now() - this.#limits.PING_TIMEOUT_MS;
     let closed = 0;
     for (const connection of this.#connections) {
@@ -186,6 +199,28 @@ export class Router {
   closeAll(code: CloseCode, reason: string): void {
     for (const connection of this.#connections) this.close(connection, code, reason);
     this.#fanOut.stop();
+  }
+
+  #pauseReading(paused: boolean): void {
+    if (paused === this.#readingPaused) return;
+    this.#readingPaused = paused;
+    const now = this.#now();
+    if (paused) this.#pausedAtMs = now;
+    const pausedMs = now - this.#pausedAtMs;
+    for (const connection of this.#connections) {
+      // Silence while paused was ours: it does not count towards the idle timeout. (The rate
+      // bucket kept refilling, so what the client sent meanwhile may arrive as a burst.)
+      if (!paused) connection.lastFrameAtMs = Math.min(now, connection.lastFrameAtMs + pausedMs);
+      this.#pauseSocket(connection, paused);
+    }
+  }
+
+  #pauseSocket(connection: Connection, paused: boolean): void {
+    try {
+      connection.socket.pauseReading?.(paused);
+    } catch {
+      this.close(connection, CloseCode.GoingAway, 'pause failed');
+    }
   }
 
   #takeRateToken(connection: Connection, now: number): boolean {

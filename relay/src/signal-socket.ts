@@ -72,6 +72,11 @@ class WsSocket implements Socket {
     this.ws.close(code, reason);
   }
 
+  pauseReading(paused: boolean): void {
+    if (paused) this.ws.pause();
+    else this.ws.resume();
+  }
+
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;
   }
