@@ -44,6 +44,8 @@ export interface TypedReport {
   readonly histogram: number[];
   /** Sockets still open at the end. */
   readonly open: number;
+  /** Sockets the relay closed since the phase began, by close code. */
+  readonly closedByCode: Readonly<Record<string, number>>;
   /** This process's CPU time during the measured part, ms. */
   readonly cpuMs: number;
   readonly measuredMs: number;
@@ -73,6 +75,8 @@ interface Peer {
 }
 
 const peers: Peer[] = [];
+/** Close codes of sockets closed while connected (reset by each `type` command). */
+let closedByCode: Record<string, number> = {};
 let measuring: { fromMs: number; sent: number; delivered: number; histogram: number[] } | null =
   null;
 
@@ -101,6 +105,10 @@ const open = (url: string, side: 'a' | 'b', topic: string): Promise<Peer> =>
     // Later errors (a reset while typing) end in 'close'; the report counts open sockets.
     ws.on('error', () => {});
     let subscribed = false;
+    // The bench closes its sockets by terminating them (1006) after the last phase.
+    ws.on('close', (code: number) => {
+      if (subscribed) closedByCode[code] = (closedByCode[code] ?? 0) + 1;
+    });
     ws.on('message', (data: Buffer) => {
       if (subscribed) {
         onFrame(peer, data);
@@ -147,6 +155,7 @@ const type = async (command: TypeCommand): Promise<void> => {
     histogram: createHistogram(),
   };
   const current = measuring;
+  closedByCode = {};
   let cpuAtMeasure: NodeJS.CpuUsage | undefined;
   let tick = 0;
   let sentTotal = 0;
@@ -189,6 +198,7 @@ const type = async (command: TypeCommand): Promise<void> => {
     delivered: current.delivered,
     histogram: current.histogram,
     open: peers.filter((peer) => peer.ws.readyState === WebSocket.OPEN).length,
+    closedByCode,
     cpuMs: (cpu.user + cpu.system) / 1000,
     measuredMs: command.durationMs,
   });
