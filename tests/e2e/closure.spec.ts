@@ -63,7 +63,14 @@ async function expectMarkerStored(page: Page): Promise<void> {
     .toBeGreaterThan(0);
 }
 
+/**
+ * The destroyed screen shows as soon as the content leaves the screen; the wipe of the
+ * databases follows (a few ms, seconds under load): wait for it, and fail if it never comes.
+ */
 async function expectNoMarkerStored(page: Page): Promise<void> {
+  await expect
+    .poll(async () => (await scanIndexedDb(page, MARKER)).found, { timeout: 15_000 })
+    .toEqual([]);
   const scan = await scanIndexedDb(page, MARKER);
   expect(scan.databases.length).toBeGreaterThan(0);
   expect(scan.found).toEqual([]);
