@@ -6,6 +6,7 @@ import {
   deriveBilanKeys,
   randomId,
   ready,
+  sameBilanKey,
   type BilanKey,
 } from './index.ts';
 import { DERIVATIONS } from './derive.ts';
@@ -97,5 +98,17 @@ describe('keys and ids', () => {
     const key = bilanKeyFromBytes(bytes);
     bytes.fill(2);
     expect(key.ok && key.value[0]).toBe(1);
+  });
+
+  it('recognises stored bytes of the same key only', () => {
+    const key = createBilanKey();
+    expect(sameBilanKey(Uint8Array.from(key), key)).toBe(true);
+    for (const i of [0, 31]) {
+      const other = Uint8Array.from(key);
+      other[i]! ^= 1;
+      expect(sameBilanKey(other, key)).toBe(false);
+    }
+    expect(sameBilanKey(key.subarray(0, 31), key)).toBe(false);
+    expect(sameBilanKey(new Uint8Array(0), key)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ export {
   createBilanKey,
   devicePublicKeyFromBytes,
   randomId,
+  sameBilanKey,
   type BilanKey,
   type DevicePublicKey,
   type DocKey,

@@ -11,6 +11,7 @@ import {
   encodeBase64url,
   type Result,
 } from '@tandem/protocol';
+import { lib } from './sodium.ts';
 
 /** The bilan key K: 32 random bytes; everything else about a bilan is derived from it. */
 export type BilanKey = Uint8Array & { readonly __brand: 'BilanKey' };
@@ -45,6 +46,14 @@ export function bilanKeyFromBytes(bytes: Uint8Array): Result<BilanKey, KeyError>
     return { ok: false, error: KeyError.BadLength };
   }
   return { ok: true, value: Uint8Array.from(bytes) as BilanKey };
+}
+
+/**
+ * True when stored key bytes are this bilan key, compared in constant time (it is a
+ * secret). A stored value of the wrong length is simply not the key.
+ */
+export function sameBilanKey(stored: Uint8Array, key: BilanKey): boolean {
+  return stored.length === key.length && lib().memcmp(stored, key);
 }
 
 /** Brands a peer's public key (e.g. pinned in the document); copies it. */

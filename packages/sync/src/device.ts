@@ -9,6 +9,7 @@ import {
   fingerprint,
   importIdentity,
   ready,
+  sameBilanKey,
   signRecord,
   verifyRecord,
   type BilanKey,
@@ -238,7 +239,7 @@ export class TandemDevice {
       if (existing.retiredTopics.includes(deriveBilanKeys(key.value).relayTopic)) {
         return { ok: false, error: 'revoked' };
       }
-      if (existing.revokedAt !== null && !bytesSame(existing.key, key.value)) {
+      if (existing.revokedAt !== null && !sameBilanKey(existing.key, key.value)) {
         // Excluded by a rotation, then handed a new link: that link admits the device again.
         await this.keystore.putBilan({ ...existing, key: key.value, revokedAt: null });
         return { ok: true, bilanId, role: existing.role, isNew: false };
@@ -603,10 +604,6 @@ export class TandemDevice {
     if (!record) throw new StorageError('failed', new Error('unknown bilan'));
     return record;
   }
-}
-
-function bytesSame(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /** Keys in the keystore were validated when stored; a damaged one is a storage failure. */
