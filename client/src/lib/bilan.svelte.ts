@@ -1,4 +1,4 @@
-import type { PartyRole } from '@tandem/protocol';
+import { bytesEqual, type PartyRole } from '@tandem/protocol';
 import {
   StorageError,
   type OpenedSession,
@@ -126,7 +126,7 @@ export class BilanState {
     const meta = this.meta;
     if (!meta) return false;
     const party = this.role === 'counsellor' ? meta.counsellor : meta.beneficiary;
-    return party !== null && sameBytes(party.publicKey, this.device.publicKey);
+    return party !== null && bytesEqual(party.publicKey, this.device.publicKey);
   }
 
   /** The beneficiary must still see the consent screen. */
@@ -372,8 +372,4 @@ export class BilanState {
     );
     if (summary) await this.device.saveSummary(this.bilanId, summary).catch(() => undefined);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bytesEqual } from '@tandem/protocol';
 import type { BilanMeta, DeviceRole } from '@tandem/workspace';
 import { parsePresence, peersFrom, presenceUser, unknownDevices } from './presence.ts';
 
@@ -8,8 +9,8 @@ const BENEFICIARY = key(2);
 const STRANGER = key(3);
 
 function classify(publicKey: Uint8Array, pinned: Uint8Array[]): DeviceRole {
-  if (pinned[0] && publicKey.every((b, i) => b === pinned[0]![i])) return 'counsellor';
-  if (pinned[1] && publicKey.every((b, i) => b === pinned[1]![i])) return 'beneficiary';
+  if (pinned[0] && bytesEqual(publicKey, pinned[0])) return 'counsellor';
+  if (pinned[1] && bytesEqual(publicKey, pinned[1])) return 'beneficiary';
   return 'unknown';
 }
 

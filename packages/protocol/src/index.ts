@@ -3,6 +3,7 @@ export * from './signaling.ts';
 export * from './wire.ts';
 export * from './limits.ts';
 export * from './base64url.ts';
+export * from './bytes-equal.ts';
 export * from './bilan-id.ts';
 export * from './sealed.ts';
 export * from './records.ts';

@@ -16,7 +16,12 @@ import {
   type BilanKey,
   type DeviceIdentity,
 } from '@tandem/crypto';
-import { decodeSignedRecord, MAX_ROTATION_RECIPIENTS, type KeyRotation } from '@tandem/protocol';
+import {
+  bytesEqual,
+  decodeSignedRecord,
+  MAX_ROTATION_RECIPIENTS,
+  type KeyRotation,
+} from '@tandem/protocol';
 
 export interface BuiltRotation {
   readonly newKey: BilanKey;
@@ -95,7 +100,7 @@ export function readRotation(
   if (record.bilanId !== expected.bilanId || record.previousTopic !== expected.relayTopic) {
     return invalid;
   }
-  const mine = record.recipients.find((r) => sameBytes(r.deviceKey, identity.publicKey));
+  const mine = record.recipients.find((r) => bytesEqual(r.deviceKey, identity.publicKey));
   if (!mine) return { outcome: 'excluded', at: record.at };
   if (expected.counsellorKey === null) return invalid;
   const opened = openKeyForDevice(identity, mine.sealedKey);
@@ -104,10 +109,6 @@ export function readRotation(
 
 function dedupe(keys: readonly Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const key of keys) if (!out.some((k) => sameBytes(k, key))) out.push(key);
+  for (const key of keys) if (!out.some((k) => bytesEqual(k, key))) out.push(key);
   return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

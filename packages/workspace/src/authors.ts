@@ -11,9 +11,9 @@
  * are not authenticated (docs/security.md) — so this exposes the honest-but-unwelcome
  * device (a forwarded link opened in Tandem), not a determined forger.
  */
-import type { AuthorClaim, PartyRole } from '@tandem/protocol';
+import { bytesEqual, type AuthorClaim, type PartyRole } from '@tandem/protocol';
 import type * as Y from 'yjs';
-import { bytesEqual, fromHex, toHex } from './bytes.ts';
+import { fromHex, toHex } from './bytes.ts';
 import { readMeta, type Role } from './meta.ts';
 import { roleOfKey } from './parties.ts';
 import { err, ok, type Result } from './result.ts';

@@ -1,11 +1,4 @@
-/** Byte helpers without any crypto: comparison and hex for map keys and display. */
-
-/** Equality of two byte arrays. Only for public data (keys, hashes): it is not constant-time. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Hex for map keys and display; byte equality is `bytesEqual` from `@tandem/protocol`. */
 
 /** Lower-case hex, used to key per-device entries in the document. */
 export function toHex(bytes: Uint8Array): string {

@@ -235,4 +235,4 @@ export {
   type PinnedKeys,
   type SignatureProblem,
 } from './signed.ts';
-export { bytesEqual, toHex } from './bytes.ts';
+export { toHex } from './bytes.ts';

@@ -5,8 +5,8 @@
  * revising the synthesis, not by replying here. Entries not written by the pinned
  * beneficiary key are ignored when reading.
  */
+import { bytesEqual } from '@tandem/protocol';
 import type * as Y from 'yjs';
-import { bytesEqual } from './bytes.ts';
 import { newId } from './ids.ts';
 import { MAX_OBSERVATION_CHARS } from './limits.ts';
 import { readMeta } from './meta.ts';

@@ -3,8 +3,8 @@
  * created, the beneficiary when they join; the first pin wins and is never replaced.
  * Every write of the domain API names the acting device's key and is authorised here.
  */
+import { bytesEqual } from '@tandem/protocol';
 import type * as Y from 'yjs';
-import { bytesEqual } from './bytes.ts';
 import { MAX_NAME_CHARS } from './limits.ts';
 import { MetaKey, readMeta, type BilanMeta, type Party, type Role } from './meta.ts';
 import { parsePublicKey, parseText } from './parse.ts';

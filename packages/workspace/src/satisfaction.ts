@@ -4,8 +4,8 @@
  * an optional short comment. They are evidence, not content: the counsellor's device copies
  * them into the evidence record, which outlives the destroyed bilan.
  */
+import { bytesEqual } from '@tandem/protocol';
 import type * as Y from 'yjs';
-import { bytesEqual } from './bytes.ts';
 import { MAX_SATISFACTION_COMMENT_CHARS } from './limits.ts';
 import { readMeta } from './meta.ts';
 import { authorise, type AuthoriseError } from './parties.ts';

@@ -5,13 +5,13 @@
  * secret key and never imports libsodium.
  */
 import {
+  bytesEqual,
   decodeSignedRecord,
   encodeRecord,
   encodeSignedRecord,
   type PartyRole,
   type SignableRecord,
 } from '@tandem/protocol';
-import { bytesEqual } from './bytes.ts';
 import { SIGNATURE_BYTES } from './limits.ts';
 
 /**

@@ -6,8 +6,8 @@
  * — and so every authorisation and signature check — uses the anchored keys, and a
  * document whose pins differ is reported as a conflict instead of being believed.
  */
+import { bytesEqual } from '@tandem/protocol';
 import type * as Y from 'yjs';
-import { bytesEqual } from './bytes.ts';
 import type { Party, Role } from './meta.ts';
 import type { PinnedKeys } from './signed.ts';
 

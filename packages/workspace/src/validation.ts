@@ -5,9 +5,8 @@
  * they validate again or the text returns to a signed version. Only a valid synthesis may
  * be exported as final.
  */
-import type { ValidationRecord } from '@tandem/protocol';
+import { bytesEqual, type ValidationRecord } from '@tandem/protocol';
 import type * as Y from 'yjs';
-import { bytesEqual } from './bytes.ts';
 import { storeBeneficiaryRecord, type StoreBeneficiaryRecordError } from './beneficiary-signed.ts';
 import { readMeta } from './meta.ts';
 import { pinnedKeys, roleOfKey } from './parties.ts';
