@@ -4,7 +4,7 @@ import {
   anchorPins,
   authorClaim,
   classifyAuthor,
-  excludedKeys,
+  isExcluded,
   markExcluded,
   pinConflicts,
   SharedName,
@@ -210,16 +210,14 @@ export class AdmissionState {
   private findUnknownAuthors(doc: Y.Doc): UnknownAuthor[] {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local, returned as an array
     const seen = new Map<string, UnknownAuthor>();
-    const excluded = excludedKeys(doc);
     for (const clientId of this.authors.keys()) {
       const author = classifyAuthor(doc, this.authors, clientId);
       if (author.kind !== 'unknown') continue;
       const fingerprint = this.device.fingerprintOf(author.publicKey);
-      const hex = Array.from(author.publicKey, (b) => b.toString(16).padStart(2, '0')).join('');
       seen.set(fingerprint, {
         publicKey: author.publicKey,
         fingerprint,
-        excluded: excluded.has(hex),
+        excluded: isExcluded(doc, author.publicKey),
       });
     }
     return [...seen.values()];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excludedKeys, markExcluded } from './exclusions.ts';
+import { excludedKeys, isExcluded, markExcluded } from './exclusions.ts';
 import { excludedMap } from './schema.ts';
 import { makeDevice, makePair, syncAll, T0 } from './test-support.ts';
 
@@ -21,6 +21,9 @@ describe('excluded devices', () => {
     });
     syncAll(a, b);
     expect(excludedKeys(b)).toEqual(new Set([Buffer.from(stranger.publicKey).toString('hex')]));
+    expect(isExcluded(b, stranger.publicKey)).toBe(true);
+    expect(isExcluded(b, beneficiary.publicKey)).toBe(false);
+    expect(isExcluded(b, counsellor.publicKey)).toBe(false);
   });
 
   it('refuses malformed keys and ignores malformed entries', () => {
@@ -31,6 +34,9 @@ describe('excluded devices', () => {
     });
     excludedMap(a).set('zz', T0);
     excludedMap(a).set('ab'.repeat(32), 'yesterday');
+    excludedMap(a).set('cd'.repeat(3), T0);
     expect(excludedKeys(a)).toEqual(new Set());
+    expect(isExcluded(a, new Uint8Array(32).fill(0xab))).toBe(false);
+    expect(isExcluded(a, new Uint8Array(3).fill(0xcd))).toBe(false);
   });
 });

@@ -31,6 +31,11 @@ export function markExcluded(
   return ok(undefined);
 }
 
+/** True when `key` was recorded as shut out by a key change (with a plausible time). */
+export function isExcluded(doc: Y.Doc, key: Uint8Array): boolean {
+  return parsePublicKey(key) !== null && parseTime(excludedMap(doc).get(toHex(key))) !== null;
+}
+
 /** Hex of every excluded device key (entries of any other shape are ignored). */
 export function excludedKeys(doc: Y.Doc): Set<string> {
   const keys = new Set<string>();

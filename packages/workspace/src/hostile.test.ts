@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listRows } from './action-plan.ts';
 import { classifyAuthor, verifiedAuthors } from './authors.ts';
-import { excludedKeys } from './exclusions.ts';
+import { excludedKeys, isExcluded } from './exclusions.ts';
 import { attendanceReport } from './attendance.ts';
 import { readConsents } from './consents.ts';
 import { evidenceFromDoc } from './evidence.ts';
@@ -39,6 +39,7 @@ function readEverything(doc: Y.Doc, now: number) {
   readSatisfaction(doc);
   classifyAuthor(doc, verifiedAuthors(doc, verify), doc.clientID);
   excludedKeys(doc);
+  isExcluded(doc, makeDevice().publicKey);
   evidenceFromDoc(doc, now);
   return bilanSummary(doc, now, verify);
 }

@@ -52,7 +52,7 @@ export {
   type AuthorKind,
   type StoreAuthorClaimError,
 } from './authors.ts';
-export { markExcluded, excludedKeys, type MarkExcludedError } from './exclusions.ts';
+export { markExcluded, excludedKeys, isExcluded, type MarkExcludedError } from './exclusions.ts';
 export {
   classifyDevice,
   pinBeneficiary,
