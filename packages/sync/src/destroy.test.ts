@@ -1,8 +1,7 @@
 import 'fake-indexeddb/auto';
-import { startRelay } from '@tandem/relay';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TandemDevice } from './device.ts';
-import { nodeSocket, until } from './testing/node.ts';
+import { nodeSocket, relayTestBed, until } from './testing/node.ts';
 
 const MARKER = 'Phrase-témoin: reconversion en ébénisterie';
 
@@ -11,13 +10,7 @@ function contains(haystack: Uint8Array, needle: string): boolean {
 }
 
 describe('destroy, tombstones and personal copies', () => {
-  let relay: Awaited<ReturnType<typeof startRelay>> | null = null;
-  const devices: TandemDevice[] = [];
-  afterEach(async () => {
-    devices.splice(0).forEach((d) => d.stopBeacons());
-    await relay?.close();
-    relay = null;
-  });
+  const bed = relayTestBed();
 
   it('a personal copy is sealed at rest, reopens intact, and survives the destroy', async () => {
     const device = await TandemDevice.open(globalThis.indexedDB);
@@ -60,13 +53,13 @@ describe('destroy, tombstones and personal copies', () => {
   });
 
   it('the destroying device re-announces its tombstone until the other side comes back', async () => {
-    relay = await startRelay({ port: 0, host: '127.0.0.1' });
+    const relay = await bed.startRelay();
     const options = { relayUrl: relay.url, createSocket: nodeSocket, p2p: false };
     // Two devices: separate keystores (separate IDBFactory instances).
     const { IDBFactory } = await import('fake-indexeddb');
     const counsellor = await TandemDevice.open(new IDBFactory());
     const beneficiary = await TandemDevice.open(new IDBFactory());
-    devices.push(counsellor, beneficiary);
+    bed.devices.push(counsellor, beneficiary);
     const bilanId = await counsellor.createBilan();
     const link = await counsellor.inviteLink(bilanId, relay.url);
     await beneficiary.acceptLink(new URL(link).hash);

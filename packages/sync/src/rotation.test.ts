@@ -10,10 +10,9 @@ import {
   type DeviceIdentity,
 } from '@tandem/crypto';
 import { parseLinkFragment } from '@tandem/protocol';
-import { startRelay } from '@tandem/relay';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TandemDevice } from './device.ts';
-import { nodeSocket, until } from './testing/node.ts';
+import { nodeSocket, relayTestBed, until } from './testing/node.ts';
 import { buildRotation, readRotation } from './rotation.ts';
 
 const TOPIC = 'AAECAwQFBgcICQoLDA0ODw';
@@ -98,21 +97,15 @@ describe('a signed key rotation', () => {
 });
 
 describe('rotating a bilan key across devices (real relay)', () => {
-  let relay: Awaited<ReturnType<typeof startRelay>> | null = null;
-  const devices: TandemDevice[] = [];
-  afterEach(async () => {
-    devices.splice(0).forEach((d) => d.stopBeacons());
-    await relay?.close();
-    relay = null;
-  });
+  const bed = relayTestBed();
 
   it('moves the admitted devices to a new key, shuts the stranger out and kills the old link', async () => {
-    relay = await startRelay({ port: 0, host: '127.0.0.1' });
+    const relay = await bed.startRelay();
     const options = { relayUrl: relay.url, createSocket: nodeSocket, p2p: false };
     const [counsellor, beneficiary, stranger] = await Promise.all(
       [0, 1, 2].map(() => TandemDevice.open(new IDBFactory())),
     );
-    devices.push(counsellor!, beneficiary!, stranger!);
+    bed.devices.push(counsellor!, beneficiary!, stranger!);
     const bilanId = await counsellor!.createBilan();
     const link = new URL(await counsellor!.inviteLink(bilanId, relay.url)).hash;
     await beneficiary!.acceptLink(link);
