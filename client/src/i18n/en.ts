@@ -853,10 +853,14 @@ export const en: Messages = {
     },
     destroyed: {
       title: 'Bilan destroyed',
-      bySelf: 'You destroyed this bilan. Its shared copy was wiped from this device.',
-      byOther:
-        'The other party destroyed this bilan (signed order verified). Its shared copy was wiped from this device.',
-      byRetention: 'The retention period is over: the shared copy was wiped from this device.',
+      bySelf: 'You destroyed this bilan.',
+      byOther: 'The other party destroyed this bilan (signed order verified).',
+      byRetention: 'The retention period is over: the bilan is destroyed.',
+      wiping: 'Deleting…',
+      wiped: 'Its shared copy was wiped from this device.',
+      wipeFailed:
+        'The shared copy could not be fully wiped from this device (storage). Try again: what is kept is not affected.',
+      retryWipe: 'Retry the deletion',
       copyKept: 'Your personal copy is kept on this device: find it under My bilans.',
       noCopy: 'No personal copy was kept.',
       evidenceKept: 'Only the evidence record is kept (attendance, certificate of completion).',

@@ -872,11 +872,14 @@ export const fr = {
     },
     destroyed: {
       title: 'Bilan détruit',
-      bySelf: 'Vous avez détruit ce bilan. Sa copie partagée a été effacée de cet appareil.',
-      byOther:
-        'L’autre partie a détruit ce bilan (ordre signé vérifié). Sa copie partagée a été effacée de cet appareil.',
-      byRetention:
-        'Le délai de conservation est échu : la copie partagée a été effacée de cet appareil.',
+      bySelf: 'Vous avez détruit ce bilan.',
+      byOther: 'L’autre partie a détruit ce bilan (ordre signé vérifié).',
+      byRetention: 'Le délai de conservation est échu : le bilan est détruit.',
+      wiping: 'Suppression en cours…',
+      wiped: 'Sa copie partagée a été effacée de cet appareil.',
+      wipeFailed:
+        'La copie partagée n’a pas pu être entièrement effacée de cet appareil (stockage). Réessayez : ce qui est conservé n’est pas touché.',
+      retryWipe: 'Réessayer la suppression',
       copyKept:
         'Votre copie personnelle est conservée sur cet appareil : retrouvez-la dans Mes bilans.',
       noCopy: 'Aucune copie personnelle n’a été gardée.',

@@ -56,6 +56,9 @@ export interface Destroyed {
 
 export type DestroyFailure = 'not-open' | 'not-a-party' | 'storage';
 
+/** Where wiping this device's shared copy stands, once the destroyed screen is up. */
+export type WipeStatus = 'wiping' | 'done' | 'failed';
+
 /** Recomputing validation hashes the whole synthesis: wait for typing to pause. */
 const REFRESH_DELAY_MS = 250;
 
@@ -77,6 +80,7 @@ export class ClosureState {
   destroying = $state(false);
   destroyFailure = $state.raw<DestroyFailure | null>(null);
   destroyed = $state.raw<Destroyed | null>(null);
+  wipeStatus = $state<WipeStatus | null>(null);
 
   readonly verify: VerifyRecord;
   private doc: Y.Doc | null = null;
@@ -88,6 +92,8 @@ export class ClosureState {
   /** Satisfaction answers last copied into the evidence record ('[]': none to copy). */
   private keptAnswers = '[]';
   private readonly pendingAnnouncements: Uint8Array[] = [];
+  /** Erases this device's shared copy; kept so that a failed wipe can be tried again. */
+  private eraseCopy: (() => Promise<void>) | null = null;
   /** Set at the first step of any destroy (own, obeyed, retention): the others stand down. */
   private ending = false;
 
@@ -197,8 +203,8 @@ export class ClosureState {
       }
       session.announceTombstone(signed.envelope);
       const until = announceUntil(retentionDeadline(doc, this.verify), at);
-      await this.wipe(signed.envelope, until, { by: 'self', at, copyId });
-      return null;
+      const wiped = await this.wipe(signed.envelope, until, { by: 'self', at, copyId });
+      return wiped ? null : 'storage';
     } catch {
       // Nothing was wiped if keeping failed; once the wipe started it stays under way.
       if (this.destroyed === null) this.ending = false;
@@ -276,30 +282,56 @@ export class ClosureState {
     } catch {
       // Keeping failed (storage full…): the order still stands; the wipe goes on.
     }
-    await this.wipe(envelope, null, { by, at, copyId }).catch(() => {
-      this.destroyFailure = 'storage';
-    });
+    await this.wipe(envelope, null, { by, at, copyId });
   }
 
+  /** After a failed wipe (the destroyed screen's retry): erases the shared copy again. */
+  async retryWipe(): Promise<boolean> {
+    if (this.wipeStatus !== 'failed') return this.wipeStatus === 'done';
+    return this.runWipe();
+  }
+
+  /**
+   * Shows the destroyed screen, then erases the shared copy; false if erasing failed (the
+   * screen says so and offers `retryWipe`).
+   */
   private async wipe(
     envelope: Uint8Array,
     until: number | null,
     destroyed: Destroyed,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // A focused editor removed by the re-render would blur inside Svelte's update and write
     // its caret to the awareness from there: blur it first, outside any update.
     if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
     await new Promise((resolve) => setTimeout(resolve, 0));
     // Content leaves the screen first (editors unmount), then the copy goes.
     this.destroyed = destroyed;
+    this.wipeStatus = 'wiping';
     this.validation = null;
     this.consents = null;
     this.satisfaction = [];
     await new Promise((resolve) => setTimeout(resolve, 0));
-    await this.host.close();
-    await this.device.destroyBilan(this.host.bilanId, { envelope, announceUntil: until });
-    if (until !== null) {
-      await this.device.startBeacons({ relayUrl: location.origin });
+    // Each step can run again after a failure: closing twice and destroying a bilan
+    // already gone from the keystore are no-ops.
+    this.eraseCopy = async () => {
+      await this.host.close();
+      await this.device.destroyBilan(this.host.bilanId, { envelope, announceUntil: until });
+      if (until !== null) await this.device.startBeacons({ relayUrl: location.origin });
+    };
+    return this.runWipe();
+  }
+
+  private async runWipe(): Promise<boolean> {
+    const erase = this.eraseCopy;
+    if (!erase) return false;
+    this.wipeStatus = 'wiping';
+    try {
+      await erase();
+      this.wipeStatus = 'done';
+      return true;
+    } catch {
+      this.wipeStatus = 'failed';
+      return false;
     }
   }
 }
