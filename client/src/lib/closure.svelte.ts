@@ -14,6 +14,7 @@ import {
   storeConsent,
   storeValidation,
   tombstoneState,
+  toHex,
   validationRecordFor,
   validationState,
   verifyDestroyOrder,
@@ -134,7 +135,7 @@ export class ClosureState {
       void this.obey(payload, check.order.reason === 'retention' ? 'retention' : 'other');
       return;
     }
-    this.rejectedAnnouncements.add(hex(payload));
+    this.rejectedAnnouncements.add(toHex(payload));
     this.rejectedOrders = this.rejectedInDoc + this.rejectedAnnouncements.size;
   }
 
@@ -334,8 +335,4 @@ export class ClosureState {
       return false;
     }
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
