@@ -51,6 +51,12 @@ test('a short remote session stops at the cap on both sides, is signed, and is e
   await c.getByTestId('new-bilan').click();
   await c.getByTestId('counsellor-name').fill(NAMES.counsellor);
   await c.getByTestId('beneficiary-name').fill(NAMES.beneficiary);
+  // Negative minutes are not taken off the hours: the form refuses them.
+  await c.getByTestId('hour-cap-hours').fill('1');
+  await c.getByTestId('hour-cap-minutes').fill('-30');
+  await c.getByTestId('create-bilan').click();
+  await expect(c.getByTestId('hour-cap-minutes')).toHaveAttribute('aria-invalid', 'true');
+  await expect(c.getByTestId('invite-link')).toHaveCount(0);
   await c.getByTestId('hour-cap-hours').fill('0');
   await c.getByTestId('hour-cap-minutes').fill('2');
   await screenshots(c, 'create');

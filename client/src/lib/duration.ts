@@ -26,6 +26,17 @@ export function formatClock(totalSeconds: number): string {
   return `${pad(h)}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
 }
 
+/**
+ * Seconds from a duration input's hours and minutes (an empty part counts as 0), or null
+ * unless both are whole, non-negative, and the minutes under 60.
+ */
+export function fromHoursMinutes(hours: number | null, minutes: number | null): number | null {
+  const h = hours ?? 0;
+  const m = minutes ?? 0;
+  if (!Number.isInteger(h) || !Number.isInteger(m) || h < 0 || m < 0 || m > 59) return null;
+  return h * 3600 + m * 60;
+}
+
 /** Splits seconds into whole hours and minutes (seconds dropped), for duration inputs. */
 export function toHoursMinutes(totalSeconds: number): { hours: number; minutes: number } {
   const minutes = Math.floor(Math.max(0, totalSeconds) / 60);
