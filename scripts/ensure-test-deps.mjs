@@ -1,6 +1,7 @@
 // Installs what the test suite needs when it is missing: a Chromium for Playwright
-// (Debian's package when we are root on Debian), Redis for the multi-relay tests, and
-// poppler-utils (pdftotext) for checking exported PDFs. Does nothing when all are present.
+// (Debian's package when we are root on Debian), Redis for the multi-relay tests,
+// poppler-utils (pdftotext) for checking exported PDFs, and coturn for the TURN credentials.
+// Does nothing when all are present.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { hasChromium } from './find-chromium.mjs';
 
@@ -10,6 +11,9 @@ const missing = [];
 if (!hasChromium()) missing.push({ pkg: 'chromium', what: 'a Chromium browser' });
 if (!onPath('redis-server')) missing.push({ pkg: 'redis-server', what: 'redis-server' });
 if (!onPath('pdftotext')) missing.push({ pkg: 'poppler-utils', what: 'pdftotext' });
+if (!onPath('turnserver') || !onPath('turnutils_uclient')) {
+  missing.push({ pkg: 'coturn', what: 'coturn (turnserver, turnutils_uclient)' });
+}
 
 if (missing.length === 0) process.exit(0);
 

@@ -8,12 +8,15 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { existsSync } from 'node:fs';
 import type { IceServer } from './ice-servers.ts';
 import { securityHeaders } from './security-headers.ts';
+import { mintTurnServer, type TurnConfig } from './turn-credentials.ts';
 
 export interface AppOptions {
   /** Reported by `GET /healthz`. */
   readonly version: string;
   /** Served by `GET /config` for RTCPeerConnection. */
   readonly iceServers: readonly IceServer[];
+  /** Shared with coturn: `GET /config` adds a TURN server with a fresh short-lived credential. */
+  readonly turn?: TurnConfig | undefined;
   /** Directory of the built client (`index.html` + `assets/`); absent → API only. */
   readonly staticDir?: string | undefined;
   /** Extra fields for `GET /healthz` (e.g. `{ redis: 'up' }`), read on every request. */
@@ -55,7 +58,12 @@ export const createApp = (options: AppOptions): Hono => {
 
   app.get('/config', (c) => {
     c.header('Cache-Control', CACHE_NONE);
-    return c.json({ iceServers: options.iceServers });
+    const { turn } = options;
+    const iceServers =
+      turn === undefined
+        ? options.iceServers
+        : [...options.iceServers, mintTurnServer(turn, Date.now())];
+    return c.json({ iceServers });
   });
 
   app.get(SIGNAL_PATH, (c) => {

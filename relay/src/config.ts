@@ -1,11 +1,13 @@
 /**
  * The relay's process configuration, read from the environment:
  * PORT (8787), HOST (127.0.0.1), STATIC_DIR (dist/client), ICE_SERVERS (JSON array),
- * RELAY_<LIMIT> for each limit in limits.ts. Bad values throw RelayConfigError.
+ * TURN_SECRET / TURN_URLS / TURN_TTL_SECONDS (turn-credentials.ts), RELAY_<LIMIT> for each
+ * limit in limits.ts. Bad values throw RelayConfigError.
  */
 import { parseIceServers } from './ice-servers.ts';
 import { parseLimitsFromEnv, RelayConfigError } from './limits.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, type StartRelayOptions } from './server.ts';
+import { readTurnConfig } from './turn-credentials.ts';
 
 const parsePort = (text: string | undefined): number => {
   if (text === undefined || text.trim() === '') return DEFAULT_PORT;
@@ -21,10 +23,14 @@ const parsePort = (text: string | undefined): number => {
 
 export const readRelayConfig = (
   env: Readonly<Record<string, string | undefined>>,
-): StartRelayOptions => ({
-  port: parsePort(env['PORT']),
-  host: env['HOST']?.trim() || DEFAULT_HOST,
-  limits: parseLimitsFromEnv(env),
-  iceServers: parseIceServers(env['ICE_SERVERS']),
-  ...(env['STATIC_DIR'] ? { staticDir: env['STATIC_DIR'] } : {}),
-});
+): StartRelayOptions => {
+  const turn = readTurnConfig(env);
+  return {
+    port: parsePort(env['PORT']),
+    host: env['HOST']?.trim() || DEFAULT_HOST,
+    limits: parseLimitsFromEnv(env),
+    iceServers: parseIceServers(env['ICE_SERVERS']),
+    ...(turn === undefined ? {} : { turn }),
+    ...(env['STATIC_DIR'] ? { staticDir: env['STATIC_DIR'] } : {}),
+  };
+};

@@ -41,6 +41,8 @@ describe('readRelayConfig', () => {
         HOST: '0.0.0.0',
         STATIC_DIR: '/srv/client',
         ICE_SERVERS: '[{"urls":"stun:stun.example.org"}]',
+        TURN_SECRET: 'a'.repeat(32),
+        TURN_URLS: 'turn:turn.example.org',
         RELAY_MAX_TOPICS_PER_SOCKET: '8',
       }),
     ).toEqual({
@@ -48,6 +50,7 @@ describe('readRelayConfig', () => {
       host: '0.0.0.0',
       staticDir: '/srv/client',
       iceServers: [{ urls: 'stun:stun.example.org' }],
+      turn: { secret: 'a'.repeat(32), urls: ['turn:turn.example.org'], ttlSeconds: 86_400 },
       limits: { ...DEFAULT_LIMITS, MAX_TOPICS_PER_SOCKET: 8 },
     });
   });
@@ -58,6 +61,7 @@ describe('readRelayConfig', () => {
     [{ RELAY_MAX_FRAME_BYTES: 'lots' }, /RELAY_MAX_FRAME_BYTES must be a positive integer/],
     [{ PORT: '70000' }, /PORT must be an integer/],
     [{ PORT: '80a' }, /PORT must be an integer/],
+    [{ TURN_URLS: 'turn:turn.example.org' }, /TURN_URLS is set but TURN_SECRET is not/],
   ])('rejects %j with a message naming the setting', (env, message) => {
     expect(() => readRelayConfig(env)).toThrow(RelayConfigError);
     expect(() => readRelayConfig(env)).toThrow(message);

@@ -11,6 +11,7 @@ import type { IceServer } from './ice-servers.ts';
 import { resolveLimits, type RelayLimits } from './limits.ts';
 import { Router, type PublishTap } from './router.ts';
 import { createSignalEndpoint } from './signal-socket.ts';
+import type { TurnConfig } from './turn-credentials.ts';
 import { readRelayVersion } from './version.ts';
 
 export const DEFAULT_PORT = 8787;
@@ -29,6 +30,8 @@ export interface StartRelayOptions {
   readonly limits?: Partial<RelayLimits>;
   /** Served by `GET /config`. Default none. */
   readonly iceServers?: readonly IceServer[];
+  /** Short-lived TURN credentials minted for each `GET /config` (see turn-credentials.ts). */
+  readonly turn?: TurnConfig;
   /** Test tap: called once for every publish the relay accepts, with the frame as sent. */
   readonly onPublish?: PublishTap;
   /** Cross-process fan-out; default in-process. */
@@ -65,6 +68,7 @@ export const startRelay = async (options: StartRelayOptions = {}): Promise<Runni
   const app = createApp({
     version: readRelayVersion(),
     iceServers: options.iceServers ?? [],
+    turn: options.turn,
     staticDir: options.staticDir ?? DEFAULT_STATIC_DIR,
     health: options.fanOut?.health?.bind(options.fanOut),
   });
