@@ -4,7 +4,8 @@
 #   docker build -t tandem-relay .
 #   docker run -p 8787:8787 -e REDIS_URL=redis://redis:6379 tandem-relay
 #
-# See docs/deploy.md. (Written without a Docker daemon at hand: not built in this repo's CI.)
+# See docs/deploy.md. No Docker daemon here: the stages were checked by running their
+# commands on Debian 12 with Node 20 (pnpm deploy --prod, then src/main.ts from /out).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -18,7 +19,8 @@ RUN pnpm install --frozen-lockfile \
  && pnpm build \
  && pnpm --filter @tandem/relay deploy --prod /out \
  && find /out/src -name '*.test.ts' -delete \
- && rm -f /out/src/test-clients.ts /out/src/redis-test-server.ts /out/tsconfig.tsbuildinfo
+ && rm -f /out/src/test-clients.ts /out/src/redis-test-server.ts /out/src/turn-test-server.ts \
+       /out/src/fuzz-relay-process.ts /out/tsconfig.tsbuildinfo
 
 # --- run: relay sources, production node_modules and the built client; nothing else
 FROM ${NODE_IMAGE} AS run
