@@ -4,6 +4,7 @@ export * from './wire.ts';
 export * from './limits.ts';
 export * from './base64url.ts';
 export * from './bytes-equal.ts';
+export * from './hex.ts';
 export * from './bilan-id.ts';
 export * from './sealed.ts';
 export * from './records.ts';

@@ -1,3 +1,4 @@
+import { toHex } from './hex.ts';
 import type { Result } from './wire.ts';
 
 /**
@@ -16,8 +17,6 @@ export interface RelayEnvelope {
 
 export type RelayEnvelopeError = 'truncated';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 export function encodeRelayEnvelope(senderId: Uint8Array, payload: Uint8Array): Uint8Array {
   if (senderId.length !== SENDER_ID_BYTES) {
     throw new RangeError(`sender id must be ${SENDER_ID_BYTES} bytes`);
@@ -30,8 +29,7 @@ export function encodeRelayEnvelope(senderId: Uint8Array, payload: Uint8Array): 
 
 export function decodeRelayEnvelope(bytes: Uint8Array): Result<RelayEnvelope, RelayEnvelopeError> {
   if (bytes.length < SENDER_ID_BYTES) return { ok: false, error: 'truncated' };
-  let senderId = '';
-  for (let i = 0; i < SENDER_ID_BYTES; i++) senderId += HEX[bytes[i] as number];
+  const senderId = toHex(bytes.subarray(0, SENDER_ID_BYTES));
   return { ok: true, value: { senderId, payload: bytes.subarray(SENDER_ID_BYTES) } };
 }
 

@@ -6,6 +6,7 @@ import {
   MessageKind,
   PresenceFlag,
   SENDER_ID_BYTES,
+  toHex,
 } from '@tandem/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -53,9 +54,7 @@ export interface RelayProviderOptions {
 export class RelayProvider {
   private readonly socket: RelaySocket;
   private readonly senderId = crypto.getRandomValues(new Uint8Array(SENDER_ID_BYTES));
-  private readonly ownSenderHex = Array.from(this.senderId, (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
+  private readonly ownSenderHex = toHex(this.senderId);
   private readonly peersLastSeen = new Map<string, number>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private socketOpen = false;
