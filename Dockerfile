@@ -19,7 +19,8 @@ RUN pnpm install --frozen-lockfile \
  && pnpm build \
  && pnpm --filter @tandem/relay deploy --prod /out \
  && find /out/src -name '*.test.ts' -delete \
- && rm -f /out/src/test-clients.ts /out/src/redis-test-server.ts /out/src/turn-test-server.ts \
+ && rm -f /out/src/testing.ts /out/src/free-port.ts /out/src/test-clients.ts \
+       /out/src/redis-test-server.ts /out/src/turn-test-server.ts \
        /out/src/fuzz-relay-process.ts /out/tsconfig.tsbuildinfo
 
 # --- run: relay sources, production node_modules and the built client; nothing else

@@ -4,12 +4,12 @@
  * Every client must receive exactly the same messages from both.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RunningRelay } from './server.ts';
 import { isRecord, openClient, until, type RecordingClient } from './test-clients.ts';
+import { freePort } from './free-port.ts';
 
 const STOCK_SERVER = join(
   dirname(createRequire(import.meta.url).resolve('y-webrtc')),
@@ -17,20 +17,6 @@ const STOCK_SERVER = join(
   'bin',
   'server.js',
 );
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 
 const startStockServer = async (): Promise<{ url: string; child: ChildProcess }> => {
   const port = await freePort();

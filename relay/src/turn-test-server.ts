@@ -6,9 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 export interface TestTurn {
   readonly port: number;
@@ -21,20 +21,6 @@ const START_TIMEOUT_MS = 10_000;
 const ALLOCATE_TIMEOUT_MS = 20_000;
 const NOT_INSTALLED =
   'coturn is not installed: run `node scripts/ensure-test-deps.mjs` (or apt-get install coturn)';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no free port')),
-      );
-    });
-  });
 
 const spawnFailed = (error: NodeJS.ErrnoException): Error =>
   error.code === 'ENOENT' ? new Error(NOT_INSTALLED) : error;

@@ -13,10 +13,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { freePort } from '@tandem/relay/testing';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RELAY_MAIN = join(ROOT, 'relay', 'src', 'main.ts');
@@ -60,18 +60,6 @@ const withTimeout = async <T>(promise: Promise<T>, what: string): Promise<T> => 
     clearTimeout(timer);
   }
 };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
 
 /** Spawns a server and waits for the line that says it listens; `url` is derived from it. */
 const spawnServer = async (kind: ServerKind): Promise<Server> => {
