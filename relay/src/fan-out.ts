@@ -18,9 +18,11 @@ export type SetBackpressure = (behind: boolean) => void;
  * Carries accepted publishes to every relay process that has subscribers for the topic.
  *
  * The in-process fan-out hands them straight back to the local router. The Redis one
- * (redis-fan-out.ts) SUBSCRIBEs to a channel per topic between `topicOpened` and
- * `topicClosed`, PUBLISHes in `publish`, and calls `deliver` for what other processes
- * publish. The `clients` count each process adds is then its own local subscriber count.
+ * (redis-fan-out.ts) SUBSCRIBEs to the topic's channel between `topicOpened` and
+ * `topicClosed` (a channel per topic, unless REDIS_SHARDS spreads topics over a few shared
+ * channels), delivers locally and PUBLISHes (in batches) in `publish`, and calls `deliver`
+ * for what other processes publish on topics it holds. The `clients` count each process adds
+ * is then its own local subscriber count.
  */
 export interface FanOut {
   /** Called once by the router, before anything else. */

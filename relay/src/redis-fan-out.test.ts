@@ -1,7 +1,9 @@
 /**
  * Two relays sharing topics through a real redis-server (started by the fixture on a free
- * loopback port, nothing on disk), driven by the stock y-webrtc SignalingConn. Redis is
- * killed and restarted under them.
+ * loopback port, nothing on disk), driven by the stock y-webrtc SignalingConn and plain
+ * sockets. Redis is killed and restarted under them. What Redis sends each relay is read
+ * from Redis itself (PUBSUB CHANNELS / NUMSUB, a subscriber of our own) and from the
+ * fan-out's counters of batches and frames received and skipped.
  */
 import { CloseCode } from '@tandem/protocol';
 import { spawn } from 'node:child_process';
@@ -12,9 +14,10 @@ import { SignalingConn } from 'y-webrtc';
 import { DEFAULT_REDIS_CHANNEL_PREFIX } from './redis-config.ts';
 import {
   channelForShard,
+  channelForTopic,
+  controlChannel,
   createRedisFanOut,
   decodeBatch,
-  DEFAULT_REDIS_SHARDS,
   encodeBatch,
   ORIGIN_TAG_CHARS,
   shardOfTopic,
@@ -22,27 +25,31 @@ import {
 } from './redis-fan-out.ts';
 import { startTestRedis, type TestRedis } from './redis-test-server.ts';
 import { startRelay, type RunningRelay } from './server.ts';
-import { isRecord, openClient, signalUrl, until } from './test-clients.ts';
+import { isRecord, openClient, signalUrl, until, type RecordingClient } from './test-clients.ts';
 
 // lib0's WebSocket client (under SignalingConn) expects the browser global; Node 20 has none.
 if (!('WebSocket' in globalThis)) Object.assign(globalThis, { WebSocket });
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const ROOM = 'room';
-const channelOf = (topic: string, shards = DEFAULT_REDIS_SHARDS) =>
-  channelForShard(DEFAULT_REDIS_CHANNEL_PREFIX, shardOfTopic(topic, shards));
+const PREFIX = DEFAULT_REDIS_CHANNEL_PREFIX;
+/** A topic's channel: its own by default, a shared one with `shards` (REDIS_SHARDS). */
+const channelOf = (topic: string, shards?: number) => channelForTopic(PREFIX, topic, shards);
 const ROOM_CHANNEL = channelOf(ROOM);
+const CONTROL = controlChannel(PREFIX);
+/** Layouts as batch headers say them: 0 for a channel per topic, else the shard count. */
+const PER_TOPIC = 0;
 /** Another relay's origin tag. */
 const OTHER_RELAY = Buffer.from('x'.repeat(ORIGIN_TAG_CHARS), 'latin1');
 /** Redis restarts and client reconnects take a few backoff rounds. */
 const RECOVERY_TIMEOUT_MS = 15_000;
 
 describe('batches', () => {
-  const decodeAll = (batch: Buffer, shards = 16) => {
+  const decodeAll = (batch: Buffer, layout = PER_TOPIC) => {
     const frames: [string, string][] = [];
     const ok = decodeBatch(
       batch,
-      shards,
+      layout,
       () => true,
       (topic, text) => frames.push([topic, text]),
     );
@@ -54,7 +61,7 @@ describe('batches', () => {
       topic,
       publishText: `{"type":"publish","topic":${JSON.stringify(topic)},"data":"${'é€😀'.repeat(i)}"}`,
     }));
-    const batch = encodeBatch(OTHER_RELAY, 16, frames);
+    const batch = encodeBatch(OTHER_RELAY, PER_TOPIC, frames);
     expect(batch.subarray(0, ORIGIN_TAG_CHARS).equals(OTHER_RELAY)).toBe(true);
     expect(decodeAll(batch)).toEqual({
       ok: true,
@@ -62,35 +69,68 @@ describe('batches', () => {
     });
   });
 
-  it('decodes only the frames whose topic is wanted', () => {
+  it('decodes only the frames whose topic is wanted, and counts the others', () => {
     const batch = encodeBatch(OTHER_RELAY, 16, [
       { topic: 'a', publishText: '{"type":"publish","topic":"a"}' },
       { topic: 'b', publishText: '{"type":"publish","topic":"b"}' },
+      { topic: 'c', publishText: '{"type":"publish","topic":"c"}' },
     ]);
     const seen: string[] = [];
+    let skipped = 0;
     expect(
       decodeBatch(
         batch,
         16,
         (topic) => topic === 'b',
         (topic) => seen.push(topic),
+        () => (skipped += 1),
       ),
     ).toBe(true);
-    expect(seen).toEqual(['b']);
+    expect({ seen, skipped }).toEqual({ seen: ['b'], skipped: 2 });
   });
 
-  it('refuses truncated batches, other formats and other shard counts', () => {
-    const batch = encodeBatch(OTHER_RELAY, 16, [
-      { topic: 'a', publishText: '{"type":"publish","topic":"a"}' },
-    ]);
+  it('refuses truncated batches, other formats and other layouts', () => {
+    const frames = [{ topic: 'a', publishText: '{"type":"publish","topic":"a"}' }];
+    const batch = encodeBatch(OTHER_RELAY, PER_TOPIC, frames);
     for (let length = 0; length < batch.length; length += 1) {
-      if (length === ORIGIN_TAG_CHARS + 3) continue; // a header alone is an empty batch
+      if (length === ORIGIN_TAG_CHARS + 5) continue; // a header alone is an empty batch
       expect(decodeAll(batch.subarray(0, length)).ok).toBe(false);
     }
-    expect(decodeAll(batch, 8).ok).toBe(false);
-    const otherFormat = Buffer.from(batch);
-    otherFormat[ORIGIN_TAG_CHARS] = 2;
-    expect(decodeAll(otherFormat).ok).toBe(false);
+    expect(decodeAll(batch).ok).toBe(true);
+    // A relay on a channel per topic and one on shards drop each other's batches.
+    for (const layout of [1, 16, 65_536]) {
+      expect(decodeAll(batch, layout).ok).toBe(false);
+      const sharded = encodeBatch(OTHER_RELAY, layout, frames);
+      expect(decodeAll(sharded, layout).ok).toBe(true);
+      expect(decodeAll(sharded, PER_TOPIC).ok).toBe(false);
+      expect(decodeAll(sharded, layout === 1 ? 16 : 1).ok).toBe(false);
+    }
+    // Format 1 (shards, a uint16 count) and anything else unknown.
+    for (const format of [1, 3]) {
+      const otherFormat = Buffer.from(batch);
+      otherFormat[ORIGIN_TAG_CHARS] = format;
+      expect(decodeAll(otherFormat).ok).toBe(false);
+    }
+  });
+
+  it('gives each topic its own channel, which no topic can share with control or a shard', () => {
+    const topics = ['room', 'control', '0', 's:0', 't:room', 'a b', '*', 'a?c', '[ab]', 'é😀'];
+    const channels = topics.map((topic) => channelOf(topic));
+    expect(channels).toEqual(topics.map((topic) => `${PREFIX}t:${topic}`));
+    expect(new Set(channels).size).toBe(topics.length);
+    const reserved = [CONTROL, ...[0, 1, 15].map((shard) => channelForShard(PREFIX, shard))];
+    for (const channel of [...channels, channelOf('\ud800')]) {
+      expect(reserved).not.toContain(channel);
+      expect(channel.startsWith(`${PREFIX}t:`)).toBe(true);
+    }
+    // Redis sees channel names in UTF-8, where every lone surrogate is U+FFFD: the name
+    // says so (the frames on it carry the exact topic).
+    expect(channelOf('\ud800')).toBe(`${PREFIX}t:\ufffd`);
+    expect(channelOf('\ud801x')).toBe(channelOf('\udc00x'));
+    expect(channelOf('\ud83d\ude00')).toBe(`${PREFIX}t:😀`);
+    // With REDIS_SHARDS, topics share a few channels.
+    expect(channelOf('room', 16)).toBe(channelForShard(PREFIX, shardOfTopic('room', 16)));
+    expect(channelOf('a', 1)).toBe(channelOf('b', 1));
   });
 
   it('spreads topics over the shards the same way in every process', () => {
@@ -127,7 +167,7 @@ afterEach(async () => {
 /** A relay with its own Redis fan-out, as a separate relay process would have. */
 const startRedisRelay = async (
   url = redis.url,
-  shards = DEFAULT_REDIS_SHARDS,
+  shards?: number,
 ): Promise<{ relay: RunningRelay; fanOut: RedisFanOut }> => {
   const fanOut = createRedisFanOut({ url, shards });
   const relay = await startRelay({
@@ -172,10 +212,42 @@ const untilAsync = async (check: () => Promise<boolean>, what: string, timeoutMs
   }
 };
 
+/** Every channel someone subscribes to: `PUBSUB CHANNELS` with no pattern. */
 const channelsNow = async (): Promise<string[]> => {
-  const reply = await redis.command('PUBSUB', 'CHANNELS', `${DEFAULT_REDIS_CHANNEL_PREFIX}*`);
+  const reply = await redis.command('PUBSUB', 'CHANNELS');
   return Array.isArray(reply) ? reply.map(String).sort() : [];
 };
+
+/** Waits until exactly `expected` and the control channel are subscribed. */
+const expectChannels = (expected: string[], what: string) =>
+  untilAsync(
+    async () =>
+      JSON.stringify(await channelsNow()) ===
+      JSON.stringify([...new Set([...expected, CONTROL])].sort()),
+    what,
+  );
+
+/** A plain socket on `relay`, subscribed to `topics` once the relay has answered a ping. */
+const socketOn = async (relay: RunningRelay, topics: string[]): Promise<RecordingClient> => {
+  const client = await openClient(signalUrl(relay.url));
+  cleanups.push(() => client.close());
+  client.send({ type: 'subscribe', topics });
+  await roundTrip(client);
+  return client;
+};
+
+/** Everything `client` sent before is handled once this resolves. */
+const roundTrip = async (client: RecordingClient) => {
+  const before = client.messages.filter((m) => isRecord(m) && m['type'] === 'pong').length;
+  client.send({ type: 'ping' });
+  await until(
+    () => client.messages.filter((m) => isRecord(m) && m['type'] === 'pong').length > before,
+    'pong',
+  );
+};
+
+const publishesOf = (client: RecordingClient): unknown[] =>
+  client.messages.filter((m) => isRecord(m) && m['type'] === 'publish');
 
 const health = async (relay: RunningRelay): Promise<unknown> =>
   (await fetch(`${relay.url}/healthz`)).json();
@@ -221,11 +293,42 @@ describe('two relays sharing topics through Redis', () => {
     expect(clientsOf(bob, 'from-alice')).toMatchObject({ clients: 1 });
     expect(clientsOf(alice, 'from-bob')).toMatchObject({ clients: 2 });
     expect(clientsOf(carol, 'from-alice')).toMatchObject({ clients: 2 });
-    expect(one.fanOut.stats).toMatchObject({ received: 2, malformed: 0, publishesDropped: 0 });
+    expect(one.fanOut.stats).toMatchObject({
+      received: 2,
+      skipped: 0,
+      malformed: 0,
+      publishesDropped: 0,
+    });
     expect(await redis.command('DBSIZE')).toBe(0);
   });
 
-  it('holds a channel only while a local socket wants one of its topics', async () => {
+  it("subscribes to a topic's channel while a local socket wants it, and only then", async () => {
+    const { relay, fanOut } = await startRedisRelay();
+    await fanOut.whenUp();
+    const [a, b] = [channelOf('a'), channelOf('b')];
+    // The control channel (holds, see the lag tests below) is always subscribed.
+    await expectChannels([], 'the control channel alone');
+    const first = await socketOn(relay, ['a', 'b']);
+    await expectChannels([a, b], 'a channel for each of a and b');
+    const second = await socketOn(relay, ['a']);
+    first.send({ type: 'unsubscribe', topics: ['a'] });
+    await roundTrip(first);
+    await roundTrip(second);
+    await expectChannels([a, b], "a's channel kept for the second socket");
+    expect(await numsub(a)).toBe(1);
+    await first.close();
+    // The last socket on b left while a is still wanted: b's channel is unsubscribed.
+    await untilAsync(async () => (await numsub(b)) === 0, "b's channel unsubscribed");
+    await expectChannels([a], 'a alone');
+    expect(await numsub(a)).toBe(1);
+    second.send({ type: 'unsubscribe', topics: ['a'] });
+    await expectChannels([], 'nothing left');
+    // Wanted again: subscribed again.
+    await socketOn(relay, ['b']);
+    await expectChannels([b], 'b again');
+  });
+
+  it('with REDIS_SHARDS, holds a shared channel while a local socket wants one of its topics', async () => {
     const { relay, fanOut } = await startRedisRelay(redis.url, 16);
     await fanOut.whenUp();
     // Over 16 channels, 'a' and 'b' are on different ones; `sibling` shares the one of 'a'.
@@ -235,33 +338,163 @@ describe('two relays sharing topics through Redis', () => {
       (topic) => channelOf(topic, 16) === a,
     );
     if (sibling === undefined) throw new Error('no topic shares the channel of "a"');
-    const first = await openClient(signalUrl(relay.url));
-    const second = await openClient(signalUrl(relay.url));
-    cleanups.push(
-      () => first.close(),
-      () => second.close(),
-    );
-    // The control channel (holds, see the lag tests below) is always subscribed.
-    const control = `${DEFAULT_REDIS_CHANNEL_PREFIX}control`;
-    const expectChannels = (expected: string[], what: string) =>
-      untilAsync(
-        async () =>
-          JSON.stringify(await channelsNow()) === JSON.stringify([...expected, control].sort()),
-        what,
-      );
-
-    first.send({ type: 'subscribe', topics: ['a', 'b'] });
+    const first = await socketOn(relay, ['a', 'b']);
     await expectChannels([a, b], 'a and b');
-    second.send({ type: 'subscribe', topics: [sibling] });
+    const second = await socketOn(relay, [sibling]);
     first.send({ type: 'unsubscribe', topics: ['a'] });
-    second.send({ type: 'ping' });
-    await second.waitFor((m) => isRecord(m) && m['type'] === 'pong');
+    await roundTrip(first);
     await expectChannels([a, b], "a's channel kept for the second socket's topic");
     expect(await numsub(a)).toBe(1);
     await first.close();
     await expectChannels([a], 'b dropped with the first socket');
     second.send({ type: 'unsubscribe', topics: [sibling] });
     await expectChannels([], 'nothing left');
+  });
+
+  it('is sent only the frames of the topics it holds', async () => {
+    const one = await startRedisRelay();
+    const two = await startRedisRelay();
+    await Promise.all([one.fanOut.whenUp(), two.fanOut.whenUp()]);
+    // Relay one holds topic a; relay two holds a and b.
+    const onA = await socketOn(one.relay, ['a']);
+    const twoOnA = await socketOn(two.relay, ['a']);
+    const twoOnB = await socketOn(two.relay, ['b']);
+    await untilAsync(async () => (await numsub(channelOf('a'))) === 2, 'a on both relays');
+    expect(await numsub(channelOf('b'))).toBe(1);
+    // Many frames on b, then one on a: Redis sends a subscriber its messages in the order
+    // it received them, so once a's frame is in, any of b's sent to relay one would be too.
+    for (let i = 0; i < 20; i += 1) twoOnB.send({ type: 'publish', topic: 'b', data: `b${i}` });
+    await roundTrip(twoOnB);
+    twoOnA.send({ type: 'publish', topic: 'a', data: 'a0' });
+    await onA.waitFor((m) => isRecord(m) && m['data'] === 'a0', "a's frame on relay one");
+    await until(() => publishesOf(twoOnB).length === 20, "b's frames on relay two");
+    expect(publishesOf(onA)).toEqual([{ type: 'publish', topic: 'a', data: 'a0', clients: 1 }]);
+    // Relay one read one batch, a's: not one of b's frames was sent to it.
+    expect(one.fanOut.stats).toMatchObject({
+      batchesReceived: 1,
+      received: 1,
+      skipped: 0,
+      malformed: 0,
+    });
+    await until(() => two.fanOut.stats.published === 21, 'every publish handed to Redis');
+    expect(two.fanOut.stats).toMatchObject({ skipped: 0, publishesDropped: 0 });
+    expect(await numsub(channelOf('b'))).toBe(1);
+  });
+
+  it('delivers topics of any characters exactly, none of them acting as a pattern', async () => {
+    const one = await startRedisRelay();
+    const two = await startRedisRelay();
+    await Promise.all([one.fanOut.whenUp(), two.fanOut.whenUp()]);
+    const odd = ['a b', '*', 'a?c', '[ab]c', 'h*llo', 'é€😀', 'x'.repeat(256), 'room\n'];
+    // Topics each of the above would match as a glob pattern, held by relay two only.
+    const matches = ['anything', 'abc', 'bc', 'hello', 'room'];
+    const onOne = await Promise.all(odd.map((topic) => socketOn(one.relay, [topic])));
+    const onTwo = await Promise.all(
+      [...odd, ...matches].map((topic) => socketOn(two.relay, [topic])),
+    );
+    for (const topic of odd) {
+      await untilAsync(async () => (await numsub(channelOf(topic))) === 2, 'both relays');
+    }
+    // Subscriptions, not patterns: Redis has no pattern subscriber.
+    expect(await redis.command('PUBSUB', 'NUMPAT')).toBe(0);
+    for (const [i, topic] of [...odd, ...matches].entries()) {
+      onTwo[i]!.send({ type: 'publish', topic, data: `d${i}` });
+    }
+    for (const client of onTwo) {
+      await until(() => publishesOf(client).length === 1, 'each publish on relay two');
+    }
+    for (const [i, client] of onOne.entries()) {
+      await client.waitFor((m) => isRecord(m) && m['type'] === 'publish', `topic ${i}`);
+    }
+    // A last frame on the first topic: anything misdelivered would have arrived before it.
+    onTwo[0]!.send({ type: 'publish', topic: odd[0], data: 'last' });
+    await onOne[0]!.waitFor((m) => isRecord(m) && m['data'] === 'last', 'the last frame');
+    for (const [i, client] of onOne.entries()) {
+      const expected = [{ type: 'publish', topic: odd[i], data: `d${i}`, clients: 1 }];
+      if (i === 0) expected.push({ type: 'publish', topic: odd[0], data: 'last', clients: 1 });
+      expect(publishesOf(client)).toEqual(expected);
+    }
+    expect(one.fanOut.stats).toMatchObject({
+      received: odd.length + 1,
+      skipped: 0,
+      malformed: 0,
+    });
+  });
+
+  it('tells apart topics that share a channel through lone surrogates, and keeps it for each', async () => {
+    const one = await startRedisRelay();
+    const two = await startRedisRelay();
+    await Promise.all([one.fanOut.whenUp(), two.fanOut.whenUp()]);
+    // Two lone surrogates and U+FFFD itself: one channel name in UTF-8.
+    const topics = ['\ud800', '\ud801', '\ufffd'];
+    const channel = channelOf(topics[0]!);
+    for (const topic of topics) expect(channelOf(topic)).toBe(channel);
+    const onOne = await Promise.all(topics.map((topic) => socketOn(one.relay, [topic])));
+    const onTwo = await Promise.all(topics.map((topic) => socketOn(two.relay, [topic])));
+    await untilAsync(async () => (await numsub(channel)) === 2, 'one channel per relay');
+    /** Relay two publishes `data` on each of `indexes`, in order, one at a time. */
+    const publishFromTwo = async (data: string, indexes: number[]) => {
+      for (const i of indexes) {
+        onTwo[i]!.send({ type: 'publish', topic: topics[i], data });
+        await roundTrip(onTwo[i]!);
+      }
+    };
+    const dataOn = (i: number) => publishesOf(onOne[i]!).map((m) => isRecord(m) && m['data']);
+    await publishFromTwo('1', [0, 1, 2]);
+    await until(() => [0, 1, 2].every((i) => dataOn(i).includes('1')), 'each on relay one');
+    // The last socket on each of two of them leaves relay one: the channel stays for the
+    // third (a relay that dropped it would unsubscribe everyone's shared channel).
+    await onOne[1]!.close();
+    await onOne[0]!.close();
+    await roundTrip(onOne[2]!);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await numsub(channel)).toBe(2);
+    await publishFromTwo('2', [0, 1, 2]);
+    await until(() => dataOn(2).includes('2'), 'the third topic still served');
+    for (const [i, client] of onOne.entries()) {
+      expect(publishesOf(client)).toEqual(
+        (i === 2 ? ['1', '2'] : ['1']).map((data) => ({
+          type: 'publish',
+          topic: topics[i],
+          data,
+          clients: 1,
+        })),
+      );
+    }
+    // The frames of the two closed topics reached relay one on the shared channel and were
+    // skipped, not delivered.
+    expect(one.fanOut.stats).toMatchObject({ received: 4, skipped: 2, malformed: 0 });
+  });
+
+  it('keeps every topic off the control channel', async () => {
+    const one = await startRedisRelay();
+    const two = await startRedisRelay();
+    await Promise.all([one.fanOut.whenUp(), two.fanOut.whenUp()]);
+    // A subscriber of our own on the exact control channel (no glob characters in it).
+    const tap = await redis.capture(CONTROL);
+    cleanups.push(() => tap.stop());
+    const topics = ['control', CONTROL, 't:control', '../control', 'control\u0000'];
+    const onOne = await Promise.all(topics.map((topic) => socketOn(one.relay, [topic])));
+    const onTwo = await Promise.all(topics.map((topic) => socketOn(two.relay, [topic])));
+    for (const topic of topics) {
+      await untilAsync(async () => (await numsub(channelOf(topic))) === 2, 'both relays');
+    }
+    // Holds would look like this: a tag, the control format, a hold in ms.
+    const holdLike = String.fromCharCode(0x81, 0x03, 0xe8);
+    for (const [i, topic] of topics.entries()) {
+      onTwo[i]!.send({ type: 'publish', topic, data: holdLike });
+    }
+    for (const [i, client] of onOne.entries()) {
+      await client.waitFor((m) => isRecord(m) && m['data'] === holdLike, `topic ${i}`);
+    }
+    expect(tap.messages).toEqual([]);
+    expect(await numsub(CONTROL)).toBe(2); // the two relays, nothing else
+    expect(one.fanOut.stats).toMatchObject({
+      received: topics.length,
+      heldByOthers: 0,
+      malformed: 0,
+    });
+    expect(one.fanOut.health?.()).toMatchObject({ redisHolds: 0 });
   });
 
   it('drops what on its channels is not a batch of publishes for their topics', async () => {
@@ -274,13 +507,14 @@ describe('two relays sharing topics through Redis', () => {
     const batchOf = (...publishTexts: string[]) =>
       encodeBatch(
         OTHER_RELAY,
-        DEFAULT_REDIS_SHARDS,
+        PER_TOPIC,
         publishTexts.map((publishText) => ({ topic: ROOM, publishText })),
       );
     const publishRaw = (message: Buffer | string) =>
       redis.command('PUBLISH', ROOM_CHANNEL, message);
     await publishRaw('short');
     await publishRaw(batchOf('{"type":"publish","topic":"room","data":"cut"}').subarray(0, -3));
+    // From a relay on REDIS_SHARDS=4: another layout.
     await publishRaw(
       encodeBatch(OTHER_RELAY, 4, [
         { topic: ROOM, publishText: '{"type":"publish","topic":"room","data":"4"}' },
@@ -378,13 +612,12 @@ describe('two relays sharing topics through Redis', () => {
     );
     cleanups.push(() => fanOut.close());
     await fanOut.whenUp();
-    const control = `${DEFAULT_REDIS_CHANNEL_PREFIX}control`;
     const hold = (ms: number) => {
       const message = Buffer.alloc(ORIGIN_TAG_CHARS + 3);
       OTHER_RELAY.copy(message);
       message[ORIGIN_TAG_CHARS] = 0x81;
       message.writeUInt16BE(ms, ORIGIN_TAG_CHARS + 1);
-      return redis.command('PUBLISH', control, message);
+      return redis.command('PUBLISH', CONTROL, message);
     };
     await hold(60_000); // capped at REDIS_HOLD_MS
     await until(() => paused.length === 1, 'held');
@@ -434,6 +667,29 @@ describe('relay process with REDIS_URL', () => {
     expect(await relay.exited).toBe(1);
     expect(relay.output()).toMatch(/relay: cannot start: REDIS_URL must start with redis:\/\//);
     expect(relay.output()).not.toContain('hunter2');
+  });
+
+  it('refuses a bad REDIS_SHARDS without printing REDIS_URL', async () => {
+    const relay = runMain({
+      REDIS_URL: 'redis://user:hunter2@redis.internal:6379',
+      REDIS_SHARDS: '0',
+    });
+    expect(await relay.exited).toBe(1);
+    expect(relay.output()).toMatch(/relay: cannot start: REDIS_SHARDS must be an integer/);
+    expect(relay.output()).not.toContain('hunter2');
+  });
+
+  it('shares channels between topics with REDIS_SHARDS', async () => {
+    const relay = runMain({ REDIS_URL: redis.url, REDIS_SHARDS: '1' });
+    await until(() => /redis up/.test(relay.output()), 'the redis up line', 10_000);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(relay.output())?.[1];
+    if (url === undefined) throw new Error('no relay URL');
+    const client = await openClient(signalUrl(url));
+    cleanups.push(() => client.close());
+    client.send({ type: 'subscribe', topics: ['a', 'b'] });
+    await expectChannels([channelForShard(PREFIX, 0)], 'the one shared channel');
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toBe(0);
   });
 
   it('reports redis up in /healthz and in its log, never the URL', async () => {

@@ -1,20 +1,30 @@
 /**
  * Fan-out across relay processes through Redis pub/sub, used when REDIS_URL is set.
  *
- * Topics are spread over a fixed number of channels (`<prefix><shard>`, the shard a hash of
- * the topic; one channel by default), each subscribed while a local socket wants one of its
- * topics. A publish is delivered to local subscribers at once, as in a single process, and
- * queued; what is queued for a channel goes out as one PUBLISH, a batch (see `encodeBatch`),
- * at the end of the event-loop turn, or sooner once the batch is large or has waited
- * BATCH_MAX_DELAY_MS (a turn can last seconds under load: publishes used to wait for it,
- * and an overloaded relay then sent nothing to Redis for as long). Batches carry this
- * process's origin tag, so the copy Redis echoes to our own subscription is dropped in one
- * comparison, and every local socket gets each frame exactly once.
+ * Each topic has its own channel, `<prefix>t:<topic>` (see `channelForTopic`), subscribed
+ * while a local socket wants the topic and unsubscribed when the last one leaves, so Redis
+ * sends a relay only the frames of topics it holds: what each relay reads grows with its
+ * own sockets, not with the deployment. (REDIS_SHARDS=<n> opts into the layout of small
+ * deployments instead: topics spread over n shared channels `<prefix>s:<shard>`, each
+ * subscribed while a local socket wants one of its topics; fewer PUBLISHes under load, but
+ * every relay then reads every frame of its channels, wanted or not.)
+ *
+ * A publish is delivered to local subscribers at once, as in a single process, and queued;
+ * what is queued for a channel goes out as one PUBLISH, a batch (see `encodeBatch`), and
+ * the batches of several channels in one pipeline, at the end of the event-loop turn, or
+ * sooner once they are large or have waited BATCH_MAX_DELAY_MS (a turn can last seconds
+ * under load: publishes used to wait for it, and an overloaded relay then sent nothing to
+ * Redis for as long). Batches carry this process's origin tag, so the copy Redis echoes to
+ * our own subscription is dropped in one comparison, and every local socket gets each frame
+ * exactly once. Frames carry their exact topic, and only those of topics a local socket
+ * wants are delivered: a channel may carry other topics (shards; or topics that become
+ * equal once their lone surrogates are U+FFFD, as in a UTF-8 channel name).
  * Only PUBLISH / SUBSCRIBE / UNSUBSCRIBE / PING are sent: no key is ever written.
  *
  * A relay that reads its subscription more slowly than the others publish would let Redis
  * buffer the difference until Redis drops it; instead the lag is probed, and while it is
- * too high every relay stops reading its own sockets (see REDIS_LAG_PAUSE_MS).
+ * too high every relay stops reading its own sockets (see REDIS_LAG_PAUSE_MS), on request
+ * of the lagging relay on `<prefix>control`, a name no topic's channel can take.
  *
  * Redis going away is survived: ioredis reconnects, the current channel set is subscribed
  * again, publishes in between are dropped and counted. The clients' protocols (y-webrtc's
@@ -26,7 +36,7 @@ import { parseSignalingMessage } from '@tandem/protocol';
 import { Redis, type RedisOptions } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { DeliverPublish, FanOut, ResyncTopic, SetBackpressure } from './fan-out.ts';
-import { DEFAULT_REDIS_CHANNEL_PREFIX } from './redis-config.ts';
+import { DEFAULT_REDIS_CHANNEL_PREFIX, MAX_REDIS_SHARDS } from './redis-config.ts';
 
 /** Reconnection delay: doubles from the first to the max, plus up to the jitter. */
 export const REDIS_RECONNECT_FIRST_DELAY_MS = 50;
@@ -61,16 +71,8 @@ export const REDIS_LAG_PROBE_INTERVAL_MS = 100;
 export const REDIS_LAG_PAUSE_MS = 500;
 export const REDIS_LAG_RESUME_MS = 100;
 export const REDIS_HOLD_MS = 1_000;
-/**
- * Channels topics are spread over; every relay of a deployment must use the same number
- * (batches say theirs, and a mismatch is dropped as malformed). One: each flush is one
- * PUBLISH, however many topics it carries. More channels would let Redis skip sending a
- * relay the frames of topics it does not hold, but only once a relay holds fewer topics
- * than there are channels: with hundreds of topics per relay every relay subscribes to
- * every channel anyway, and the batches are just smaller (measured: 16 channels cost
- * relays and Redis more per frame than one, see docs/deploy.md).
- */
-export const DEFAULT_REDIS_SHARDS = 1;
+/** Channels per SUBSCRIBE / UNSUBSCRIBE command (a reconnect subscribes to every topic). */
+export const SUBSCRIBE_BATCH_CHANNELS = 1_000;
 /** A batch goes out once it holds this many bytes, without waiting for the end of the turn. */
 export const BATCH_MAX_BYTES = 64 * 1024;
 /**
@@ -86,11 +88,13 @@ export const ORIGIN_TAG_CHARS = 16;
 const CONTROL_FORMAT = 0x81;
 const CONTROL_BYTES = ORIGIN_TAG_CHARS + 1 + 2;
 /**
- * The batch format and the shard count, after the origin tag: a batch from a relay that
- * differs in either is dropped as malformed (both must match for topics to meet).
+ * The batch format and the sender's channel layout (uint32 BE: 0 for a channel per topic,
+ * n for n shards), after the origin tag: a batch from a relay that differs in either is
+ * dropped as malformed (relays on different layouts cannot hear each other; the header says
+ * so instead of letting a relay misread a batch). Format 1 (shards only) is not read.
  */
-export const BATCH_FORMAT = 1;
-const BATCH_HEADER_BYTES = ORIGIN_TAG_CHARS + 1 + 2;
+export const BATCH_FORMAT = 2;
+const BATCH_HEADER_BYTES = ORIGIN_TAG_CHARS + 1 + 4;
 /** Topic length (UTF-16 units) and frame length (bytes) in front of each frame. */
 const RECORD_HEADER_BYTES = 2 + 4;
 /** Longest topic a batch can carry (RELAY_MAX_TOPIC_LENGTH_CHARS is 256 by default). */
@@ -106,8 +110,11 @@ export interface RedisFanOutOptions {
   readonly url: string;
   /** Channel name prefix, so several deployments can share one Redis. */
   readonly channelPrefix?: string;
-  /** Channels topics are spread over; the same on every relay. Default DEFAULT_REDIS_SHARDS. */
-  readonly shards?: number;
+  /**
+   * Unset (the default): a channel per topic. A number (1 to MAX_REDIS_SHARDS): topics
+   * spread over that many shared channels, the same number on every relay (REDIS_SHARDS).
+   */
+  readonly shards?: number | undefined;
   /** Called on every change between up (both connections ready) and down. */
   readonly onStateChange?: (state: RedisLinkState, errorCode: string | undefined) => void;
   /**
@@ -126,6 +133,14 @@ export interface RedisFanOutStats {
   publishesDropped: number;
   /** Frames from other relays delivered to local sockets. */
   received: number;
+  /** Batches from other relays read from our channels (our own echoes not counted). */
+  batchesReceived: number;
+  /**
+   * Frames in those batches for topics no local socket wants, not decoded: other topics of
+   * a shared channel, frames that crossed an UNSUBSCRIBE, topics equal but for lone
+   * surrogates. Near 0 with a channel per topic.
+   */
+  skipped: number;
   /** Frames or batches on our channels that were not well-formed publishes: dropped. */
   malformed: number;
   /** Times Redis came back and sockets on possibly affected topics were asked to reconnect. */
@@ -159,7 +174,32 @@ export const shardOfTopic = (topic: string, shards: number): number => {
   return (hash >>> 0) % shards;
 };
 
-export const channelForShard = (prefix: string, shard: number): string => `${prefix}${shard}`;
+/** Lone surrogates, which UTF-8 (and so ioredis, writing a channel name) turns into U+FFFD. */
+const LONE_SURROGATES = /\p{Cs}/gu;
+/** Topics whose channel may be another topic's too: with a lone surrogate or U+FFFD itself. */
+const MAY_SHARE_CHANNEL = /[\p{Cs}\ufffd]/u;
+
+/** A shared channel, with REDIS_SHARDS. */
+export const channelForShard = (prefix: string, shard: number): string => `${prefix}s:${shard}`;
+
+/**
+ * The channel of `topic`: `<prefix>t:<topic>` with a channel per topic (`shards`
+ * undefined), `<prefix>s:<shard>` with shards. Topics are under `t:`, so none can take the
+ * control channel or a shard's. The name is the one Redis sees: lone surrogates replaced by
+ * U+FFFD as UTF-8 does, so that topics equal but for them, which share a Redis channel,
+ * share our bookkeeping of it too (their frames carry the exact topic and are told apart).
+ */
+export const channelForTopic = (
+  prefix: string,
+  topic: string,
+  shards: number | undefined,
+): string =>
+  shards === undefined
+    ? `${prefix}t:${topic.replace(LONE_SURROGATES, '\ufffd')}`
+    : channelForShard(prefix, shardOfTopic(topic, shards));
+
+/** Holds and releases between relays (see REDIS_LAG_PAUSE_MS). */
+export const controlChannel = (prefix: string): string => `${prefix}control`;
 
 /** One frame queued for a batch. */
 interface QueuedFrame {
@@ -168,15 +208,15 @@ interface QueuedFrame {
 }
 
 /**
- * A batch, as published: the origin tag (16 ASCII bytes), the format byte, the shard count
- * (uint16 BE, 0 for 65,536), then for each frame its topic's length in UTF-16 units
- * (uint16 BE), the topic in UTF-16LE (exact for any JavaScript string, lone surrogates
- * included), the frame's length in bytes (uint32 BE) and the frame in UTF-8 (exact: frames
- * are valid UTF-8 text from a WebSocket).
+ * A batch, as published: the origin tag (16 ASCII bytes), the format byte, the layout
+ * (uint32 BE: 0 for a channel per topic, else the shard count), then for each frame its
+ * topic's length in UTF-16 units (uint16 BE), the topic in UTF-16LE (exact for any
+ * JavaScript string, lone surrogates included), the frame's length in bytes (uint32 BE) and
+ * the frame in UTF-8 (exact: frames are valid UTF-8 text from a WebSocket).
  */
 export const encodeBatch = (
   originTag: Buffer,
-  shards: number,
+  layout: number,
   frames: readonly QueuedFrame[],
 ): Buffer => {
   let bytes = BATCH_HEADER_BYTES;
@@ -186,7 +226,7 @@ export const encodeBatch = (
   const batch = Buffer.allocUnsafe(bytes);
   originTag.copy(batch, 0, 0, ORIGIN_TAG_CHARS);
   batch.writeUInt8(BATCH_FORMAT, ORIGIN_TAG_CHARS);
-  let at = batch.writeUInt16BE(shards & 0xffff, ORIGIN_TAG_CHARS + 1);
+  let at = batch.writeUInt32BE(layout, ORIGIN_TAG_CHARS + 1);
   for (const { topic, publishText } of frames) {
     at = batch.writeUInt16BE(topic.length, at);
     at += batch.write(topic, at, 'utf16le');
@@ -199,19 +239,21 @@ export const encodeBatch = (
 
 /**
  * Reads a batch from another relay, calling `onFrame` for each frame whose topic `wanted`
- * accepts (the frame is decoded only then). Returns false if the batch is malformed; the
- * frames before the fault were already handed over.
+ * accepts (the frame is decoded only then) and `onSkip` for each other. Returns false if
+ * the batch is malformed or from a relay on another layout; the frames before a fault were
+ * already handed over.
  */
 export const decodeBatch = (
   batch: Buffer,
-  shards: number,
+  layout: number,
   wanted: (topic: string) => boolean,
   onFrame: (topic: string, publishText: string) => void,
+  onSkip: () => void = () => {},
 ): boolean => {
   if (
     batch.length < BATCH_HEADER_BYTES ||
     batch[ORIGIN_TAG_CHARS] !== BATCH_FORMAT ||
-    batch.readUInt16BE(ORIGIN_TAG_CHARS + 1) !== (shards & 0xffff)
+    batch.readUInt32BE(ORIGIN_TAG_CHARS + 1) !== layout
   ) {
     return false;
   }
@@ -224,6 +266,7 @@ export const decodeBatch = (
     if (frameEnd > batch.length) return false;
     const topic = batch.toString('utf16le', at + 2, topicEnd);
     if (wanted(topic)) onFrame(topic, batch.toString('utf8', topicEnd + 4, frameEnd));
+    else onSkip();
     at = frameEnd;
   }
   return true;
@@ -270,27 +313,50 @@ const errorCode = (error: unknown): string => {
 
 export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
   const prefix = options.channelPrefix ?? DEFAULT_REDIS_CHANNEL_PREFIX;
-  const shards = options.shards ?? DEFAULT_REDIS_SHARDS;
-  if (!Number.isInteger(shards) || shards < 1 || shards > 65_536) {
-    throw new RangeError('shards must be an integer between 1 and 65536');
+  const { shards } = options;
+  if (
+    shards !== undefined &&
+    (!Number.isInteger(shards) || shards < 1 || shards > MAX_REDIS_SHARDS)
+  ) {
+    throw new RangeError(`shards must be an integer between 1 and ${MAX_REDIS_SHARDS}`);
   }
-  const channelNames = Array.from({ length: shards }, (_, shard) => channelForShard(prefix, shard));
-  const shardByChannel = new Map(channelNames.map((channel, shard) => [channel, shard]));
+  /** What batches say of our layout (see BATCH_FORMAT). */
+  const layout = shards ?? 0;
+  /** With shards, their channel names, made once. */
+  const shardChannels =
+    shards === undefined
+      ? undefined
+      : Array.from({ length: shards }, (_, shard) => channelForShard(prefix, shard));
+  const channelOf = (topic: string): string =>
+    shardChannels === undefined
+      ? channelForTopic(prefix, topic, undefined)
+      : shardChannels[shardOfTopic(topic, shardChannels.length)]!;
   const originTag = Buffer.from(randomBytes(ORIGIN_TAG_BYTES).toString('base64url'), 'latin1');
   const stats: RedisFanOutStats = {
     published: 0,
     batches: 0,
     publishesDropped: 0,
     received: 0,
+    batchesReceived: 0,
+    skipped: 0,
     malformed: 0,
     recoveries: 0,
     pauses: 0,
     heldByOthers: 0,
     lagMs: 0,
   };
-  /** Every topic a local socket wants, and how many of them each shard holds. */
+  /** Every topic a local socket wants. */
   const topics = new Set<string>();
-  const topicsPerShard = new Uint32Array(shards);
+  /**
+   * A channel that can carry several topics (every shard; with a channel per topic, only
+   * that of topics with a lone surrogate or U+FFFD, rare) is subscribed while this counts
+   * any of its topics. Other topics have a channel of their own, kept from their first
+   * socket to their last: nothing more to remember for them (memory per idle socket is a
+   * goal).
+   */
+  const topicsPerSharedChannel = new Map<string, number>();
+  const isShared = (topic: string): boolean =>
+    shardChannels !== undefined || MAY_SHARE_CHANNEL.test(topic);
   const wanted = (topic: string): boolean => topics.has(topic);
   /** Topics open at some point while Redis was down: they may have missed messages. */
   const maybeMissed = new Set<string>();
@@ -321,8 +387,8 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     connection?.status === 'ready';
   const ignore = (): void => {};
 
-  const controlChannel = `${prefix}control`;
-  const control = (holdMs: number): Buffer => {
+  const control = controlChannel(prefix);
+  const controlMessage = (holdMs: number): Buffer => {
     const message = Buffer.allocUnsafe(CONTROL_BYTES);
     originTag.copy(message, 0, 0, ORIGIN_TAG_CHARS);
     message.writeUInt8(CONTROL_FORMAT, ORIGIN_TAG_CHARS);
@@ -330,7 +396,7 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     return message;
   };
   const holdOthers = (holdMs: number): void => {
-    if (isReady(publisher)) publisher.publish(controlChannel, control(holdMs)).catch(ignore);
+    if (isReady(publisher)) publisher.publish(control, controlMessage(holdMs)).catch(ignore);
   };
 
   /** The last lag measured, or the age of the probe in flight if that is more. */
@@ -438,11 +504,23 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     if (!stopped) options.onStateChange?.(state, lastErrorCode);
   };
 
-  /** Subscribes the fresh connection to the control channel and every wanted shard. */
+  /** Subscribes `channels`, SUBSCRIBE_BATCH_CHANNELS at a time, all written in this tick. */
+  const subscribeIn = (connection: Redis, channels: readonly string[]): Promise<unknown> => {
+    const commands: Promise<unknown>[] = [];
+    for (let first = 0; first < channels.length; first += SUBSCRIBE_BATCH_CHANNELS) {
+      commands.push(
+        connection.subscribe(...channels.slice(first, first + SUBSCRIBE_BATCH_CHANNELS)),
+      );
+    }
+    return Promise.all(commands);
+  };
+
+  /** Subscribes the fresh connection to the control channel and every wanted channel. */
   const subscribeAll = (connection: Redis): void => {
     const round = ++subscribeRound;
-    const channels = channelNames.filter((_, shard) => topicsPerShard[shard]);
-    connection.subscribe(controlChannel, ...channels).then(
+    const channels = new Set([control]);
+    for (const topic of topics) channels.add(channelOf(topic));
+    subscribeIn(connection, [...channels]).then(
       () => {
         if (round !== subscribeRound || !isReady(connection)) return;
         subscriberSynced = true;
@@ -456,28 +534,33 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
 
   /** Buffers, so our own echoes (half of what arrives) are dropped without being decoded. */
   const onMessage = (channelBytes: Buffer, message: Buffer): void => {
-    if (message.length < BATCH_HEADER_BYTES) {
+    if (message.length <= ORIGIN_TAG_CHARS) {
       stats.malformed += 1;
       return;
     }
     // Our own batch, echoed: its frames were delivered locally when they were published.
     if (message.compare(originTag, 0, ORIGIN_TAG_CHARS, 0, ORIGIN_TAG_CHARS) === 0) return;
     const channel = channelBytes.toString('utf8');
-    if (channel === controlChannel) {
+    if (channel === control) {
       onControl(message);
       return;
     }
-    const shard = shardByChannel.get(channel);
-    // Unsubscribed meanwhile.
-    if (shard === undefined || topicsPerShard[shard] === 0) return;
-    const wellFormed = decodeBatch(message, shards, wanted, (topic, publishText) => {
-      if (!isPublishFor(topic, publishText)) {
-        stats.malformed += 1;
-        return;
-      }
-      stats.received += 1;
-      deliver?.(topic, publishText);
-    });
+    // (A batch that crossed our UNSUBSCRIBE is read too: its frames are skipped.)
+    stats.batchesReceived += 1;
+    const wellFormed = decodeBatch(
+      message,
+      layout,
+      wanted,
+      (topic, publishText) => {
+        if (!isPublishFor(topic, publishText)) {
+          stats.malformed += 1;
+          return;
+        }
+        stats.received += 1;
+        deliver?.(topic, publishText);
+      },
+      () => (stats.skipped += 1),
+    );
     if (!wellFormed) stats.malformed += 1;
     flushIfDue();
     probeLag();
@@ -497,26 +580,30 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
 
   /**
    * SUBSCRIBE / UNSUBSCRIBE for the channels whose first topic opened or last topic closed
-   * during this turn, in one command each (a burst of connections, or of reconnections
+   * during this turn, a few commands in all (a burst of connections, or of reconnections
    * after an outage, opens thousands of topics at once). The latest change wins.
    */
-  const pendingChanges = new Map<number, boolean>();
+  const pendingChanges = new Map<string, boolean>();
   let changesScheduled = false;
   const sendChanges = (): void => {
     changesScheduled = false;
     const subscribe: string[] = [];
     const unsubscribe: string[] = [];
-    for (const [shard, wantedNow] of pendingChanges) {
-      (wantedNow ? subscribe : unsubscribe).push(channelNames[shard]!);
+    for (const [channel, wantedNow] of pendingChanges) {
+      (wantedNow ? subscribe : unsubscribe).push(channel);
     }
     pendingChanges.clear();
     // Not ready: the next 'ready' subscribes to the whole current set anyway.
     if (!isReady(subscriber)) return;
-    if (subscribe.length > 0) subscriber.subscribe(...subscribe).catch(ignore);
-    if (unsubscribe.length > 0) subscriber.unsubscribe(...unsubscribe).catch(ignore);
+    if (subscribe.length > 0) subscribeIn(subscriber, subscribe).catch(ignore);
+    for (let first = 0; first < unsubscribe.length; first += SUBSCRIBE_BATCH_CHANNELS) {
+      subscriber
+        .unsubscribe(...unsubscribe.slice(first, first + SUBSCRIBE_BATCH_CHANNELS))
+        .catch(ignore);
+    }
   };
-  const changeSubscription = (shard: number, wantedNow: boolean): void => {
-    pendingChanges.set(shard, wantedNow);
+  const changeSubscription = (channel: string, wantedNow: boolean): void => {
+    pendingChanges.set(channel, wantedNow);
     if (!changesScheduled) {
       changesScheduled = true;
       setImmediate(sendChanges);
@@ -524,10 +611,10 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
   };
 
   /**
-   * Frames queued per shard, published as one batch per shard (in one pipeline when several
-   * shards have frames) at the end of the turn, or sooner by `flushIfDue`.
+   * Frames queued per channel, published as one batch per channel (in one pipeline when
+   * several channels have frames) at the end of the turn, or sooner by `flushIfDue`.
    */
-  let queued = new Map<number, QueuedFrame[]>();
+  let queued = new Map<string, QueuedFrame[]>();
   let queuedBytes = 0;
   let queuedSinceMs = 0;
   const flush = (): void => {
@@ -546,9 +633,9 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
       stats.publishesDropped += count - published;
     };
     if (batches.size === 1) {
-      const [shard, frames] = batches.entries().next().value!;
+      const [channel, frames] = batches.entries().next().value!;
       stats.batches += 1;
-      publisher.publish(channelNames[shard]!, encodeBatch(originTag, shards, frames)).then(
+      publisher.publish(channel, encodeBatch(originTag, layout, frames)).then(
         () => sent(count),
         () => sent(0),
       );
@@ -556,8 +643,8 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
     }
     const pipeline = publisher.pipeline();
     const counts: number[] = [];
-    for (const [shard, frames] of batches) {
-      pipeline.publish(channelNames[shard]!, encodeBatch(originTag, shards, frames));
+    for (const [channel, frames] of batches) {
+      pipeline.publish(channel, encodeBatch(originTag, layout, frames));
       counts.push(frames.length);
     }
     stats.batches += batches.size;
@@ -622,16 +709,27 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
       if (topics.has(topic)) return;
       topics.add(topic);
       if (state === 'down') maybeMissed.add(topic);
-      const shard = shardOfTopic(topic, shards);
-      topicsPerShard[shard] = topicsPerShard[shard]! + 1;
-      if (topicsPerShard[shard] === 1) changeSubscription(shard, true);
+      const channel = channelOf(topic);
+      if (isShared(topic)) {
+        const count = (topicsPerSharedChannel.get(channel) ?? 0) + 1;
+        topicsPerSharedChannel.set(channel, count);
+        if (count > 1) return;
+      }
+      changeSubscription(channel, true);
     },
 
     topicClosed(topic) {
       if (!topics.delete(topic)) return;
-      const shard = shardOfTopic(topic, shards);
-      topicsPerShard[shard] = topicsPerShard[shard]! - 1;
-      if (topicsPerShard[shard] === 0) changeSubscription(shard, false);
+      const channel = channelOf(topic);
+      if (isShared(topic)) {
+        const count = (topicsPerSharedChannel.get(channel) ?? 1) - 1;
+        if (count > 0) {
+          topicsPerSharedChannel.set(channel, count);
+          return;
+        }
+        topicsPerSharedChannel.delete(channel);
+      }
+      changeSubscription(channel, false);
     },
 
     publish(topic, publishText) {
@@ -653,9 +751,9 @@ export const createRedisFanOut = (options: RedisFanOutOptions): RedisFanOut => {
         return;
       }
       if (queued.size === 0) queuedSinceMs = performance.now();
-      const shard = shardOfTopic(topic, shards);
-      const frames = queued.get(shard);
-      if (frames === undefined) queued.set(shard, [{ topic, publishText }]);
+      const channel = channelOf(topic);
+      const frames = queued.get(channel);
+      if (frames === undefined) queued.set(channel, [{ topic, publishText }]);
       else frames.push({ topic, publishText });
       // UTF-16 units, not bytes: near enough for a threshold.
       queuedBytes += publishText.length;
