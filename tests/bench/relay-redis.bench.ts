@@ -13,11 +13,13 @@
  * deliveries/s, p50/p99/max delivery latency (publish sent → frame read by the other side),
  * each relay's responsiveness (ping → pong from the bench process), CPU of every process
  * involved and of the rest of the machine (the load processes share the cores with the
- * relays), memory per socket after GC, Redis's largest subscriber output buffer and the
- * subscribers it dropped, and how often the relays paused their sockets because one of
- * them was behind on Redis. Goals: 5,000 sockets, p99 ≤ 50 ms, ≤ 12 KiB per idle socket.
- * The machine is shared: compare the two setups within one run (the ratios printed), and
- * read "others %" before trusting a latency figure.
+ * relays), memory per socket after GC, the channels Redis holds and its memory, Redis's
+ * largest subscriber output buffer and the subscribers it dropped, and how often the relays
+ * paused their sockets because one of them was behind on Redis. Goals: 5,000 sockets,
+ * p99 ≤ 50 ms, ≤ 12 KiB per idle socket. The 2 relays use a channel per topic (the
+ * default); BENCH_RELAY_SETUPS=single,redis,redis-shards adds them on REDIS_SHARDS=1.
+ * The machine is shared: compare the setups within one run (the ratios printed), and read
+ * "others %" before trusting a latency figure.
  */
 import { startTestRedis, type TestRedis } from '@tandem/relay/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -78,13 +80,20 @@ const REDIS_ARGS = (process.env['BENCH_REDIS_ARGS'] ?? '').split(' ').filter(Boo
 /** For investigations: extra node flags for the relay processes (e.g. `--cpu-prof`). */
 const RELAY_NODE_ARGS = (process.env['BENCH_RELAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 /**
- * Which setups run: `single` and `redis` by default (the comparison needs both). For
- * investigations, two more take the 2-relay cost apart: `redis-local` (2 relays with Redis,
- * but both sides of each pair on the same relay: every frame is published to Redis and
- * echoed back, none is delivered across) and `split` (2 relays without Redis, each pair on
- * one relay: only the cost of two processes instead of one).
+ * Which setups run, in this order: `single` and `redis` (a channel per topic, the default
+ * layout) by default (the comparison needs both). `redis-shards` runs the 2 relays with
+ * REDIS_SHARDS=BENCH_REDIS_SHARDS (default 1: every topic on one shared channel), the
+ * opt-in layout. For investigations, two more take the 2-relay cost apart: `redis-local`
+ * (2 relays with Redis, but both sides of each pair on the same relay: every frame is
+ * published to Redis and echoed back, none is delivered across; `redis-shards-local` the
+ * same on REDIS_SHARDS, where each relay also reads the other's frames) and `split` (2
+ * relays without Redis, each pair on one relay: only the cost of two processes instead of
+ * one).
  */
 const SETUPS = (process.env['BENCH_RELAY_SETUPS'] ?? 'single,redis').split(',');
+const SHARDS = process.env['BENCH_REDIS_SHARDS'] ?? '1';
+/** The 2-relay setups whose goals are checked (every frame crosses Redis). */
+const CROSSING_SETUPS = ['2 relays via Redis', `2 relays via Redis, REDIS_SHARDS=${SHARDS}`];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -387,6 +396,16 @@ const sampleRedis = (redis: TestRedis) => {
   };
 };
 
+/** Channels subscribed in Redis, and the memory it uses. */
+const redisFootprint = async (redis: TestRedis) => {
+  const channels = await redis.command('PUBSUB', 'CHANNELS');
+  const info = String(await redis.command('INFO', 'memory'));
+  return {
+    channels: Array.isArray(channels) ? channels.length : Number.NaN,
+    usedKiB: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN) / 1024,
+  };
+};
+
 /** Redis's own log line when it drops a client for its output-buffer limit. */
 const OUTPUT_LIMIT_LOG = /output buffer limits/;
 
@@ -423,6 +442,9 @@ interface Figures {
   readonly relayCpuUsPerPublish: number;
   readonly redisCpuUsPerPublish: number;
   readonly clientCpuUsPerPublish: number;
+  /** Channels subscribed in Redis and Redis's used memory, with every socket connected. */
+  readonly redisChannels: number | undefined;
+  readonly redisUsedKiB: number | undefined;
   /** Largest subscriber output buffer Redis held, and subscribers it dropped for its limit. */
   readonly redisMaxOutputKiB: number;
   readonly redisDroppedSubscribers: number;
@@ -474,6 +496,7 @@ const measure = async (
   checkAlive(relays, 'while sockets connected');
   await sleep(SETTLE_MS);
   const idle = await memoryOf();
+  const redisIdle = redis === undefined ? undefined : await redisFootprint(redis);
   const probes = await Promise.all(relays.map(probeRelay));
 
   const figures: Figures[] = [];
@@ -558,6 +581,8 @@ const measure = async (
       relayCpuUsPerPublish: (sum(relayCpuMs) * 1000) / sentTotal,
       redisCpuUsPerPublish: (redisCpuMs * 1000) / sentTotal,
       clientCpuUsPerPublish: (clientCpuMs * 1000) / sentTotal,
+      redisChannels: redisIdle?.channels,
+      redisUsedKiB: redisIdle?.usedKiB,
       redisMaxOutputKiB: redisMaxOutputBytes / 1024,
       redisDroppedSubscribers:
         (redis?.logLines(OUTPUT_LIMIT_LOG).length ?? 0) - before.redisDropped,
@@ -597,14 +622,14 @@ export async function run(): Promise<void> {
   const loaders = await Promise.all(Array.from({ length: LOAD_PROCESSES }, spawnLoader));
   const results: Figures[] = [];
   try {
-    if (SETUPS.includes('single')) {
-      const single = [await spawnRelay({})];
+    const single = async () => {
+      const relays = [await spawnRelay({})];
       try {
-        results.push(...(await measure('1 relay', single, loaders)));
+        results.push(...(await measure('1 relay', relays, loaders)));
       } finally {
-        await Promise.all(single.map((relay) => stop(relay.child)));
+        await Promise.all(relays.map((relay) => stop(relay.child)));
       }
-    }
+    };
     const twoRelays = async (
       label: string,
       env: Record<string, string>,
@@ -618,14 +643,22 @@ export async function run(): Promise<void> {
         await Promise.all(relays.map((relay) => stop(relay.child)));
       }
     };
-    if (SETUPS.includes('split')) {
-      await twoRelays('2 relays, no Redis, pairs not split', {}, 'local');
-    }
-    if (SETUPS.includes('redis-local')) {
-      await twoRelays('2 relays via Redis, pairs not split', { REDIS_URL: redis.url }, 'local');
-    }
-    if (SETUPS.includes('redis')) {
-      await twoRelays('2 relays via Redis', { REDIS_URL: redis.url }, 'across');
+    // REDIS_SHARDS empty: a channel per topic, whatever the bench's own environment says.
+    const perTopic = { REDIS_URL: redis.url, REDIS_SHARDS: '' };
+    const sharded = { REDIS_URL: redis.url, REDIS_SHARDS: SHARDS };
+    const setups: Record<string, () => Promise<void>> = {
+      single,
+      split: () => twoRelays('2 relays, no Redis, pairs not split', {}, 'local'),
+      'redis-local': () => twoRelays('2 relays via Redis, pairs not split', perTopic, 'local'),
+      redis: () => twoRelays(CROSSING_SETUPS[0]!, perTopic, 'across'),
+      'redis-shards': () => twoRelays(CROSSING_SETUPS[1]!, sharded, 'across'),
+      'redis-shards-local': () =>
+        twoRelays(`${CROSSING_SETUPS[1]!}, pairs not split`, sharded, 'local'),
+    };
+    for (const name of SETUPS) {
+      const setup = Object.hasOwn(setups, name) ? setups[name] : undefined;
+      if (setup === undefined) throw new Error(`bench: unknown setup ${name}`);
+      await setup();
     }
     const keys = await redis.command('DBSIZE');
     if (keys !== 0) throw new Error(`bench: Redis holds ${String(keys)} keys; expected none`);
@@ -710,6 +743,8 @@ export async function run(): Promise<void> {
       'idle KiB/socket',
       'JS heap KiB/socket',
       'peak KiB/socket typing',
+      'redis channels',
+      'redis used KiB',
       'max redis output buffer KiB',
       'subscribers dropped by redis',
       'relay redis-down events',
@@ -720,6 +755,8 @@ export async function run(): Promise<void> {
       fixed(r.idleKiB, 2),
       fixed(r.heapKiB, 2),
       fixed(r.activeKiB, 2),
+      r.redisChannels === undefined ? '-' : String(r.redisChannels),
+      r.redisUsedKiB === undefined ? '-' : fixed(r.redisUsedKiB, 0),
       fixed(r.redisMaxOutputKiB, 0),
       String(r.redisDroppedSubscribers),
       String(r.redisDownEvents),
@@ -730,25 +767,27 @@ export async function run(): Promise<void> {
   console.info('');
   for (const phase of PHASES) {
     const single = results.find((r) => r.label === `1 relay, ${phase.name}`);
-    const shared = results.find((r) => r.label === `2 relays via Redis, ${phase.name}`);
-    if (shared === undefined) continue;
-    const ratios =
-      single === undefined
-        ? ''
-        : `2 relays via Redis / 1 relay: p50 ${fixed(shared.p50Ms / single.p50Ms, 2)}×, ` +
-          `p99 ${fixed(shared.p99Ms / single.p99Ms, 2)}×, relay CPU per publish ` +
-          `${fixed(shared.relayCpuUsPerPublish / single.relayCpuUsPerPublish, 2)}× ` +
-          `(+ redis ${fixed(shared.redisCpuUsPerPublish, 1)} µs/publish); `;
-    const machineUse =
-      sum([...shared.relayCpuPercent]) + shared.redisCpuPercent + shared.clientCpuPercent;
-    console.info(
-      `${phase.name}: ${ratios}goals (2 relays via Redis): ` +
-        `${shared.open} sockets held (≥ ${GOAL_SOCKETS}: ${verdict(shared.open >= GOAL_SOCKETS)}), ` +
-        `p99 ${fixed(shared.p99Ms, 2)} ms (≤ ${GOAL_P99_MS}: ${verdict(shared.p99Ms <= GOAL_P99_MS)}), ` +
-        `idle ${fixed(shared.idleKiB, 2)} KiB/socket (≤ ${GOAL_IDLE_KIB}: ` +
-        `${verdict(shared.idleKiB <= GOAL_IDLE_KIB)}); relays + redis + load processes used ` +
-        `${fixed(machineUse, 0)} % of ${availableParallelism() * 100} %, others ` +
-        `${fixed(shared.otherCpuPercent, 0)} %`,
-    );
+    for (const setup of CROSSING_SETUPS) {
+      const shared = results.find((r) => r.label === `${setup}, ${phase.name}`);
+      if (shared === undefined) continue;
+      const ratios =
+        single === undefined
+          ? ''
+          : `${setup} / 1 relay: p50 ${fixed(shared.p50Ms / single.p50Ms, 2)}×, ` +
+            `p99 ${fixed(shared.p99Ms / single.p99Ms, 2)}×, relay CPU per publish ` +
+            `${fixed(shared.relayCpuUsPerPublish / single.relayCpuUsPerPublish, 2)}× ` +
+            `(+ redis ${fixed(shared.redisCpuUsPerPublish, 1)} µs/publish); `;
+      const machineUse =
+        sum([...shared.relayCpuPercent]) + shared.redisCpuPercent + shared.clientCpuPercent;
+      console.info(
+        `${phase.name}: ${ratios}goals (${setup}): ` +
+          `${shared.open} sockets held (≥ ${GOAL_SOCKETS}: ${verdict(shared.open >= GOAL_SOCKETS)}), ` +
+          `p99 ${fixed(shared.p99Ms, 2)} ms (≤ ${GOAL_P99_MS}: ${verdict(shared.p99Ms <= GOAL_P99_MS)}), ` +
+          `idle ${fixed(shared.idleKiB, 2)} KiB/socket (≤ ${GOAL_IDLE_KIB}: ` +
+          `${verdict(shared.idleKiB <= GOAL_IDLE_KIB)}); relays + redis + load processes used ` +
+          `${fixed(machineUse, 0)} % of ${availableParallelism() * 100} %, others ` +
+          `${fixed(shared.otherCpuPercent, 0)} %`,
+      );
+    }
   }
 }
