@@ -496,24 +496,7 @@ export class Keystore {
       vault ? sealRecord(vault.key, name, key, record) : record,
     );
     const stores = storeName === DEVICE_STORE ? [DEVICE_STORE] : [storeName, DEVICE_STORE];
-    const tx = this.db.transaction(stores, 'readwrite');
-    const done = transactionDone(tx);
-    let failure: unknown = null;
-    const lock = tx.objectStore(DEVICE_STORE).get(LOCK_KEY);
-    lock.onsuccess = () => {
-      try {
-        if (lockIdOf(lock.result) !== (vault?.id ?? null)) throw new LockChangedError();
-        action(tx.objectStore(storeName));
-      } catch (error) {
-        failure = error;
-        tx.abort();
-      }
-    };
-    try {
-      await done;
-    } catch (error) {
-      throw failure === null ? error : new StorageError('failed', failure);
-    }
+    await this.lockGuarded(stores, vault?.id ?? null, (tx) => action(tx.objectStore(storeName)));
   }
 
   /**
@@ -527,22 +510,8 @@ export class Keystore {
     transform: (storeName: string, primaryKey: string, value: unknown) => unknown,
     finish: (device: IDBObjectStore) => void,
   ): Promise<void> {
-    const tx = this.db.transaction([...ALL_STORES], 'readwrite');
-    const done = transactionDone(tx);
-    let failure: unknown = null;
-    const guarded = (step: () => void) => () => {
-      if (failure !== null) return;
-      try {
-        step();
-      } catch (error) {
-        failure = error;
-        tx.abort();
-      }
-    };
-    const device = tx.objectStore(DEVICE_STORE);
-    const lock = device.get(LOCK_KEY);
-    lock.onsuccess = guarded(() => {
-      if (lockIdOf(lock.result) !== expectedVaultId) throw new LockChangedError();
+    await this.lockGuarded(ALL_STORES, expectedVaultId, (tx, guarded) => {
+      const device = tx.objectStore(DEVICE_STORE);
       const identity = device.get(IDENTITY_KEY);
       identity.onsuccess = guarded(() => {
         if (identity.result === undefined) return;
@@ -558,6 +527,36 @@ export class Keystore {
         });
       }
       finish(device);
+    });
+  }
+
+  /**
+   * A readwrite transaction over `stores` (the device store among them) that first reads
+   * the stored lock and goes on with `body` only if it is `expectedVaultId`'s. An exception
+   * in `body`, or in a request callback wrapped by `guarded`, aborts the transaction —
+   * nothing is written — and is rethrown inside a StorageError.
+   */
+  private async lockGuarded(
+    stores: readonly string[],
+    expectedVaultId: string | null,
+    body: (tx: IDBTransaction, guarded: (step: () => void) => () => void) => void,
+  ): Promise<void> {
+    const tx = this.db.transaction([...stores], 'readwrite');
+    const done = transactionDone(tx);
+    let failure: unknown = null;
+    const guarded = (step: () => void) => () => {
+      if (failure !== null) return;
+      try {
+        step();
+      } catch (error) {
+        failure = error;
+        tx.abort();
+      }
+    };
+    const lock = tx.objectStore(DEVICE_STORE).get(LOCK_KEY);
+    lock.onsuccess = guarded(() => {
+      if (lockIdOf(lock.result) !== expectedVaultId) throw new LockChangedError();
+      body(tx, guarded);
     });
     try {
       await done;
