@@ -183,10 +183,13 @@ export async function enableLock(
   return { ok: true };
 }
 
-/** True when `passphrase` opens the stored lock, and it holds the vault key in use. */
-async function isCurrentPassphrase(keystore: Keystore, passphrase: string): Promise<boolean> {
+/** True when `passphrase` opens `lock`, the stored lock, and it holds the vault key in use. */
+async function isCurrentPassphrase(
+  keystore: Keystore,
+  lock: StoredLock | 'invalid' | null,
+  passphrase: string,
+): Promise<boolean> {
   const inUse = keystore.vaultKey;
-  const lock = await keystore.getLock();
   if (!inUse || lock === null || lock === 'invalid' || passphrase === '') return false;
   if (lock.vaultId !== keystore.vaultId) return false;
   const unwrapped = await unwrapVaultKey(lock.wrappedKey, passphrase);
@@ -207,7 +210,7 @@ export async function changeLockPassphrase(
   if (!key || lock === null || lock === 'invalid') return { ok: false, error: 'not-on' };
   const problem = lockPassphraseProblem(next);
   if (problem) return { ok: false, error: problem };
-  if (!(await isCurrentPassphrase(keystore, current))) {
+  if (!(await isCurrentPassphrase(keystore, lock, current))) {
     return { ok: false, error: 'wrong-passphrase' };
   }
   await keystore.replaceLock({
@@ -220,7 +223,7 @@ export async function changeLockPassphrase(
 /** Turns the lock off: every record opened and stored in clear, in one transaction. */
 export async function disableLock(keystore: Keystore, current: string): Promise<LockChangeResult> {
   if (keystore.vaultId === null) return { ok: false, error: 'not-on' };
-  if (!(await isCurrentPassphrase(keystore, current))) {
+  if (!(await isCurrentPassphrase(keystore, await keystore.getLock(), current))) {
     return { ok: false, error: 'wrong-passphrase' };
   }
   await keystore.openEverything();
