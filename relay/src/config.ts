@@ -5,28 +5,16 @@
  * limit in limits.ts. Bad values throw RelayConfigError.
  */
 import { parseIceServers } from './ice-servers.ts';
-import { parseLimitsFromEnv, RelayConfigError } from './limits.ts';
+import { parseIntegerSetting, parseLimitsFromEnv } from './limits.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, type StartRelayOptions } from './server.ts';
 import { readTurnConfig } from './turn-credentials.ts';
-
-const parsePort = (text: string | undefined): number => {
-  if (text === undefined || text.trim() === '') return DEFAULT_PORT;
-  const trimmed = text.trim();
-  const port = Number(trimmed);
-  if (!/^[0-9]+$/.test(trimmed) || port > 65_535) {
-    throw new RelayConfigError(
-      `PORT must be an integer between 0 and 65535, got ${JSON.stringify(text)}`,
-    );
-  }
-  return port;
-};
 
 export const readRelayConfig = (
   env: Readonly<Record<string, string | undefined>>,
 ): StartRelayOptions => {
   const turn = readTurnConfig(env);
   return {
-    port: parsePort(env['PORT']),
+    port: parseIntegerSetting('PORT', env['PORT'], 0, 65_535) ?? DEFAULT_PORT,
     host: env['HOST']?.trim() || DEFAULT_HOST,
     limits: parseLimitsFromEnv(env),
     iceServers: parseIceServers(env['ICE_SERVERS']),

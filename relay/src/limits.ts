@@ -43,6 +43,29 @@ export class RelayConfigError extends Error {
   override readonly name = 'RelayConfigError';
 }
 
+/**
+ * A whole-number setting read from the environment variable `variable`: undefined when
+ * unset or empty, else an integer from `min` to `max`; anything else throws a
+ * RelayConfigError naming the variable (and `hint`, if given) and quoting what was read.
+ */
+export const parseIntegerSetting = (
+  variable: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+  hint = '',
+): number | undefined => {
+  const trimmed = text?.trim() ?? '';
+  if (trimmed === '') return undefined;
+  const value = /^[0-9]+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new RelayConfigError(
+      `${variable} must be an integer from ${min} to ${max}${hint}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+};
+
 const parseLimitValue = (variable: string, text: string): number => {
   const trimmed = text.trim();
   if (!/^[0-9]+$/.test(trimmed)) {

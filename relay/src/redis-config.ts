@@ -3,7 +3,7 @@
  * fan-out), REDIS_CHANNEL_PREFIX and REDIS_SHARDS (unset → a channel per topic). Bad values
  * throw RelayConfigError, whose message never quotes the URL: it can hold a password.
  */
-import { RelayConfigError } from './limits.ts';
+import { parseIntegerSetting, RelayConfigError } from './limits.ts';
 
 export const DEFAULT_REDIS_CHANNEL_PREFIX = 'tandem:topic:';
 /** Most shared channels REDIS_SHARDS may spread topics over. */
@@ -29,17 +29,8 @@ export const parseRedisUrl = (text: string | undefined): string | undefined => {
  * Reads REDIS_SHARDS: unset or empty → undefined (a channel per topic, the default); else
  * the number of shared channels topics are spread over, 1 to 65536, the same on every relay.
  */
-export const parseRedisShards = (text: string | undefined): number | undefined => {
-  const trimmed = text?.trim() ?? '';
-  if (trimmed === '') return undefined;
-  const shards = /^\d{1,6}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-  if (!(shards >= 1 && shards <= MAX_REDIS_SHARDS)) {
-    throw new RelayConfigError(
-      `REDIS_SHARDS must be an integer from 1 to ${MAX_REDIS_SHARDS} (unset: a channel per topic)`,
-    );
-  }
-  return shards;
-};
+export const parseRedisShards = (text: string | undefined): number | undefined =>
+  parseIntegerSetting('REDIS_SHARDS', text, 1, MAX_REDIS_SHARDS, ' (unset: a channel per topic)');
 
 export interface RedisConfig {
   readonly url: string;

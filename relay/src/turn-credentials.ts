@@ -11,7 +11,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IceServer } from './ice-servers.ts';
-import { RelayConfigError } from './limits.ts';
+import { parseIntegerSetting, RelayConfigError } from './limits.ts';
 
 /** A day: credentials are fetched when a bilan opens, and a session can last hours. */
 export const DEFAULT_TURN_TTL_SECONDS = 86_400;
@@ -29,19 +29,6 @@ export interface TurnConfig {
 }
 
 const TURN_URL_PATTERN = /^turns?:\S+$/;
-
-const parseTtl = (text: string | undefined): number => {
-  if (text === undefined || text.trim() === '') return DEFAULT_TURN_TTL_SECONDS;
-  const trimmed = text.trim();
-  const ttl = Number(trimmed);
-  if (!/^[0-9]+$/.test(trimmed) || ttl < MIN_TURN_TTL_SECONDS || ttl > MAX_TURN_TTL_SECONDS) {
-    throw new RelayConfigError(
-      `TURN_TTL_SECONDS must be an integer between ${MIN_TURN_TTL_SECONDS} and ` +
-        `${MAX_TURN_TTL_SECONDS}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return ttl;
-};
 
 /** TURN_SECRET, TURN_URLS, TURN_TTL_SECONDS; undefined when neither of the first two is set. */
 export const readTurnConfig = (
@@ -64,7 +51,13 @@ export const readTurnConfig = (
   if (bad !== -1) {
     throw new RelayConfigError(`TURN_URLS[${bad}] must be a turn: or turns: URL`);
   }
-  return { secret, urls, ttlSeconds: parseTtl(env['TURN_TTL_SECONDS']) };
+  const ttlSeconds = parseIntegerSetting(
+    'TURN_TTL_SECONDS',
+    env['TURN_TTL_SECONDS'],
+    MIN_TURN_TTL_SECONDS,
+    MAX_TURN_TTL_SECONDS,
+  );
+  return { secret, urls, ttlSeconds: ttlSeconds ?? DEFAULT_TURN_TTL_SECONDS };
 };
 
 /** The TURN entry of `GET /config`, with a credential valid for `ttlSeconds` from `nowMs`. */
